@@ -1,0 +1,185 @@
+using Hl7.Fhir.Model;
+using Task = System.Threading.Tasks.Task;
+using Kakehashi.Fhir.Errors;
+using Kakehashi.Fhir.Interactions;
+using Kakehashi.Fhir.Storage;
+
+namespace Kakehashi.Fhir.Bundles;
+
+/// <summary>
+/// Resolves the identities of a transaction's entries and rewrites the references between
+/// them: <c>urn:uuid:</c> full URLs become the server-assigned <c>Type/id</c>, and conditional
+/// references (<c>Patient?identifier=…</c>) become the one resource they match.
+/// </summary>
+internal sealed class TransactionReferences(ResourceService resources, IResourceTransaction tx, string baseUrl)
+{
+    private readonly Dictionary<string, string> fullUrlToReference = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> conditionalCache = new(StringComparer.Ordinal);
+    private readonly Dictionary<Bundle.EntryComponent, AssignedIdentity> assigned = [];
+
+    public AssignedIdentity? AssignedId(Bundle.EntryComponent entry) => assigned.GetValueOrDefault(entry);
+
+    /// <summary>Decides which resource an entry creates or updates; returns the URL to execute.</summary>
+    public async Task<string> AssignIdentityAsync(Bundle.EntryComponent entry, int index, CancellationToken cancellationToken)
+    {
+        var url = entry.Request.Url;
+        var resource = entry.Resource;
+        string? reference = null;
+        switch (entry.Request.Method)
+        {
+            case Bundle.HTTPVerb.POST when resource is not null:
+                var type = url.Split('?', '/')[0];
+                if (type != resource.TypeName)
+                {
+                    throw FhirException.BadRequest($"Entry {index} posts a {resource.TypeName} to '{url}'.", $"Bundle.entry[{index}].request.url");
+                }
+
+                StoredResource? existing = null;
+                if (!string.IsNullOrEmpty(entry.Request.IfNoneExist))
+                {
+                    var criteria = QueryString.Parse(RewriteUrl(entry.Request.IfNoneExist));
+                    var matches = await resources.MatchAsync(tx, type, criteria, cancellationToken);
+                    if (matches.Count > 1)
+                    {
+                        throw FhirException.PreconditionFailed($"Entry {index}: more than one {type} matches If-None-Exist.");
+                    }
+
+                    existing = matches.Count == 1 ? matches[0] : null;
+                }
+
+                var id = existing?.Id ?? ResourceService.NewId();
+                assigned[entry] = new AssignedIdentity(id, existing);
+                reference = type + "/" + id;
+                break;
+            case Bundle.HTTPVerb.PUT when url.Contains('?', StringComparison.Ordinal) && resource is not null:
+                var putType = url[..url.IndexOf('?', StringComparison.Ordinal)];
+                var putCriteria = QueryString.Parse(RewriteUrl(url));
+                var putMatches = await resources.MatchAsync(tx, putType, putCriteria, cancellationToken);
+                if (putMatches.Count > 1)
+                {
+                    throw FhirException.PreconditionFailed($"Entry {index}: more than one {putType} matches the conditional update.");
+                }
+
+                var putId = putMatches.Count == 1 ? putMatches[0].Id : resource.Id is { Length: > 0 } bodyId ? bodyId : ResourceService.NewId();
+                resource.Id = putId;
+                reference = putType + "/" + putId;
+                url = reference;
+                break;
+            case Bundle.HTTPVerb.PUT:
+                reference = url.TrimStart('/');
+                break;
+        }
+
+        if (reference is not null && entry.FullUrl is { Length: > 0 } fullUrl)
+        {
+            fullUrlToReference[fullUrl] = reference;
+        }
+
+        return url;
+    }
+
+    public async Task RewriteAsync(Resource resource, CancellationToken cancellationToken)
+    {
+        foreach (var element in Descendants(resource))
+        {
+            if (element is ResourceReference { Reference: { Length: > 0 } target } reference)
+            {
+                reference.Reference = await ResolveAsync(target, cancellationToken);
+            }
+            else if (element is Narrative { Div: { Length: > 0 } div } narrative)
+            {
+                foreach (var (fullUrl, local) in fullUrlToReference)
+                {
+                    div = div.Replace(fullUrl, local, StringComparison.Ordinal);
+                }
+
+                narrative.Div = div;
+            }
+        }
+    }
+
+    public Task<string> RewriteUrlAsync(string url, CancellationToken cancellationToken) => Task.FromResult(RewriteUrl(url));
+
+    private string RewriteUrl(string url)
+    {
+        foreach (var (fullUrl, local) in fullUrlToReference)
+        {
+            url = url.Replace(Uri.EscapeDataString(fullUrl), local, StringComparison.Ordinal).Replace(fullUrl, local, StringComparison.Ordinal);
+        }
+
+        return url;
+    }
+
+    private async Task<string> ResolveAsync(string target, CancellationToken cancellationToken)
+    {
+        if (fullUrlToReference.TryGetValue(target, out var local))
+        {
+            return local;
+        }
+
+        if (target.StartsWith("urn:uuid:", StringComparison.Ordinal) || target.StartsWith("urn:oid:", StringComparison.Ordinal))
+        {
+            throw FhirException.BadRequest($"The reference '{target}' names no entry of this transaction.");
+        }
+
+        if (target.StartsWith(baseUrl + "/", StringComparison.Ordinal) && fullUrlToReference.TryGetValue(target, out local))
+        {
+            return local;
+        }
+
+        var questionMark = target.IndexOf('?', StringComparison.Ordinal);
+        if (questionMark <= 0 || target.Contains('/', StringComparison.Ordinal) && target.IndexOf('/', StringComparison.Ordinal) < questionMark)
+        {
+            return target;
+        }
+
+        if (conditionalCache.TryGetValue(target, out var cached))
+        {
+            return cached;
+        }
+
+        var type = target[..questionMark];
+        if (!ModelInfo.IsKnownResource(type))
+        {
+            throw FhirException.BadRequest($"The conditional reference '{target}' names an unknown resource type.");
+        }
+
+        var matches = await resources.MatchAsync(tx, type, QueryString.Parse(RewriteUrl(target[questionMark..])), cancellationToken);
+        if (matches.Count != 1)
+        {
+            throw FhirException.PreconditionFailed($"The conditional reference '{target}' matches {matches.Count} resources; it must match exactly one.");
+        }
+
+        return conditionalCache[target] = type + "/" + matches[0].Id;
+    }
+
+    private static IEnumerable<Base> Descendants(Base root)
+    {
+        var stack = new Stack<Base>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var current = stack.Pop();
+            yield return current;
+            foreach (var (_, value) in current.EnumerateElements())
+            {
+                if (value is Base child)
+                {
+                    stack.Push(child);
+                }
+                else if (value is System.Collections.IEnumerable list and not string)
+                {
+                    foreach (var item in list)
+                    {
+                        if (item is Base listChild)
+                        {
+                            stack.Push(listChild);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+internal sealed record AssignedIdentity(string Id, StoredResource? Existing);

@@ -1,0 +1,7 @@
+namespace Kakehashi.Fhir.Formats;
+
+public enum FhirFormat
+{
+    Json,
+    Xml,
+}

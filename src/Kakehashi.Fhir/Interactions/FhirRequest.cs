@@ -1,0 +1,39 @@
+using Hl7.Fhir.Model;
+
+namespace Kakehashi.Fhir.Interactions;
+
+/// <summary>
+/// One RESTful interaction, whether it arrived over HTTP or as an entry of a batch or
+/// transaction Bundle. <see cref="Path"/> is relative to the FHIR base, e.g. <c>Patient/123</c>.
+/// </summary>
+public sealed class FhirRequest
+{
+    public required string Method { get; init; }
+
+    public required string Path { get; init; }
+
+    public IReadOnlyList<KeyValuePair<string, string>> Query { get; init; } = [];
+
+    public Resource? Body { get; init; }
+
+    /// <summary>The raw body, needed for JSON Patch, which is not a FHIR resource.</summary>
+    public byte[]? RawBody { get; init; }
+
+    public string? ContentType { get; init; }
+
+    public string? IfMatch { get; init; }
+
+    public string? IfNoneMatch { get; init; }
+
+    public string? IfNoneExist { get; init; }
+
+    public DateTimeOffset? IfModifiedSince { get; init; }
+
+    public ReturnPreference Return { get; init; } = ReturnPreference.Representation;
+
+    public bool LenientSearch { get; init; }
+
+    public required string BaseUrl { get; init; }
+
+    public string[] Segments => Path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+}

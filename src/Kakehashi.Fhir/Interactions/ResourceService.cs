@@ -1,0 +1,275 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Hl7.Fhir.Model;
+using Task = System.Threading.Tasks.Task;
+using Kakehashi.Fhir.Errors;
+using Kakehashi.Fhir.Formats;
+using Kakehashi.Fhir.Patch;
+using Kakehashi.Fhir.Search;
+using Kakehashi.Fhir.Storage;
+
+namespace Kakehashi.Fhir.Interactions;
+
+/// <summary>
+/// The instance- and type-level interactions: read, vread, create, update, patch and delete,
+/// plain and conditional. Every write runs inside an <see cref="IResourceTransaction"/>; when
+/// the caller passes none (a plain HTTP request) the service opens and commits its own.
+/// </summary>
+public sealed class ResourceService(
+    IResourceStore store,
+    FhirSerializer serializer,
+    SearchIndexer indexer,
+    SearchQueryParser parser,
+    TimeProvider time)
+{
+    public IResourceStore Store => store;
+
+    public async Task<StoredResource> ReadAsync(string type, string id, CancellationToken cancellationToken)
+    {
+        var stored = await store.ReadAsync(type, id, cancellationToken) ?? throw NotFound(type, id);
+        return stored.IsDeleted ? throw FhirException.Gone($"{type}/{id} has been deleted.") : stored;
+    }
+
+    public async Task<StoredResource> ReadVersionAsync(string type, string id, int versionId, CancellationToken cancellationToken)
+    {
+        var stored = await store.ReadVersionAsync(type, id, versionId, cancellationToken);
+        if (stored is null)
+        {
+            throw FhirException.NotFound($"{type}/{id} has no version {versionId}.");
+        }
+
+        return stored.IsDeleted ? throw FhirException.Gone($"Version {versionId} of {type}/{id} is a deletion.") : stored;
+    }
+
+    public Task<FhirResponse> CreateAsync(string type, Resource resource, string? ifNoneExist, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
+        InTransactionAsync(transaction, tx => CreateCoreAsync(tx, type, resource, ifNoneExist, null, cancellationToken), cancellationToken);
+
+    /// <summary>Creates with a pre-assigned id; used by transactions, whose urn:uuid references must be resolved before writing.</summary>
+    internal Task<FhirResponse> CreateWithIdAsync(IResourceTransaction transaction, string type, Resource resource, string id, CancellationToken cancellationToken) =>
+        CreateCoreAsync(transaction, type, resource, null, id, cancellationToken);
+
+    public Task<FhirResponse> UpdateAsync(string type, string id, Resource resource, int? ifMatch, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
+        InTransactionAsync(transaction, tx => UpdateCoreAsync(tx, type, id, resource, ifMatch, cancellationToken), cancellationToken);
+
+    public Task<FhirResponse> ConditionalUpdateAsync(string type, IReadOnlyList<KeyValuePair<string, string>> criteria, Resource resource, int? ifMatch, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
+        InTransactionAsync(transaction, async tx =>
+        {
+            CheckType(type, resource);
+            var matches = await MatchAsync(tx, type, criteria, cancellationToken);
+            switch (matches.Count)
+            {
+                case 0:
+                    return resource.Id is { Length: > 0 } bodyId
+                        ? await UpdateCoreAsync(tx, type, bodyId, resource, ifMatch, cancellationToken)
+                        : await CreateCoreAsync(tx, type, resource, null, null, cancellationToken);
+                case 1:
+                    var match = matches[0];
+                    if (resource.Id is { Length: > 0 } id && id != match.Id)
+                    {
+                        throw FhirException.BadRequest($"The resource id '{id}' differs from the id '{match.Id}' of the resource matching the criteria.");
+                    }
+
+                    resource.Id = match.Id;
+                    return await UpdateCoreAsync(tx, type, match.Id, resource, ifMatch, cancellationToken);
+                default:
+                    throw MultipleMatches(type);
+            }
+        }, cancellationToken);
+
+    public Task<FhirResponse> DeleteAsync(string type, string id, int? ifMatch, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
+        InTransactionAsync(transaction, tx => DeleteCoreAsync(tx, type, id, ifMatch, cancellationToken), cancellationToken);
+
+    public Task<FhirResponse> ConditionalDeleteAsync(string type, IReadOnlyList<KeyValuePair<string, string>> criteria, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
+        InTransactionAsync(transaction, async tx =>
+        {
+            var matches = await MatchAsync(tx, type, criteria, cancellationToken);
+            return matches.Count switch
+            {
+                0 => new FhirResponse { Status = HttpStatusCode.NoContent },
+                1 => await DeleteCoreAsync(tx, type, matches[0].Id, null, cancellationToken),
+                _ => throw MultipleMatches(type),
+            };
+        }, cancellationToken);
+
+    public Task<FhirResponse> PatchAsync(string type, string id, PatchDocument patch, int? ifMatch, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
+        InTransactionAsync(transaction, tx => PatchCoreAsync(tx, type, id, patch, ifMatch, cancellationToken), cancellationToken);
+
+    public Task<FhirResponse> ConditionalPatchAsync(string type, IReadOnlyList<KeyValuePair<string, string>> criteria, PatchDocument patch, int? ifMatch, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
+        InTransactionAsync(transaction, async tx =>
+        {
+            var matches = await MatchAsync(tx, type, criteria, cancellationToken);
+            return matches.Count switch
+            {
+                0 => throw FhirException.NotFound($"No {type} matches the patch criteria."),
+                1 => await PatchCoreAsync(tx, type, matches[0].Id, patch, ifMatch, cancellationToken),
+                _ => throw MultipleMatches(type),
+            };
+        }, cancellationToken);
+
+    /// <summary>Finds the current resources matching conditional criteria, locking the criteria so racing requests serialize.</summary>
+    internal async Task<IReadOnlyList<StoredResource>> MatchAsync(IResourceTransaction tx, string type, IReadOnlyList<KeyValuePair<string, string>> criteria, CancellationToken cancellationToken)
+    {
+        if (criteria.Count == 0)
+        {
+            throw FhirException.BadRequest("A conditional interaction needs search criteria.");
+        }
+
+        var query = parser.Parse(type, criteria, lenient: false) with { Count = 2, Offset = 0 };
+        var key = type + "?" + string.Join("&", criteria.OrderBy(c => c.Key, StringComparer.Ordinal).ThenBy(c => c.Value, StringComparer.Ordinal).Select(c => c.Key + "=" + c.Value));
+        await tx.LockAsync(key, cancellationToken);
+        var page = await tx.SearchAsync(query, cancellationToken);
+        return page.Matches;
+    }
+
+    public static string NewId() => Guid.NewGuid().ToString("D");
+
+    private async Task<FhirResponse> CreateCoreAsync(IResourceTransaction tx, string type, Resource resource, string? ifNoneExist, string? presetId, CancellationToken cancellationToken)
+    {
+        CheckType(type, resource);
+        if (!string.IsNullOrEmpty(ifNoneExist))
+        {
+            var criteria = QueryString.Parse(ifNoneExist);
+            var matches = await MatchAsync(tx, type, criteria, cancellationToken);
+            if (matches.Count == 1)
+            {
+                return FhirResponse.ForStored(matches[0], HttpStatusCode.OK, isWrite: true);
+            }
+
+            if (matches.Count > 1)
+            {
+                throw MultipleMatches(type);
+            }
+        }
+
+        // The server owns ids on create: any id in the body is ignored, as the specification requires.
+        var stored = await WriteAsync(tx, resource, presetId ?? NewId(), 1, "POST", cancellationToken);
+        return FhirResponse.ForStored(stored, HttpStatusCode.Created, isWrite: true);
+    }
+
+    private async Task<FhirResponse> UpdateCoreAsync(IResourceTransaction tx, string type, string id, Resource resource, int? ifMatch, CancellationToken cancellationToken)
+    {
+        CheckType(type, resource);
+        if (string.IsNullOrEmpty(resource.Id))
+        {
+            throw FhirException.BadRequest("An update must carry the resource id in the body.", "id");
+        }
+
+        if (resource.Id != id)
+        {
+            throw FhirException.BadRequest($"The id in the body ('{resource.Id}') does not match the id in the URL ('{id}').", "id");
+        }
+
+        ResourceIds.Validate(id);
+        var current = await tx.ReadAsync(type, id, cancellationToken);
+        CheckIfMatch(type, id, current, ifMatch);
+        var created = current is null || current.IsDeleted;
+        var stored = await WriteAsync(tx, resource, id, (current?.VersionId ?? 0) + 1, "PUT", cancellationToken);
+        return FhirResponse.ForStored(stored, created ? HttpStatusCode.Created : HttpStatusCode.OK, isWrite: true);
+    }
+
+    private async Task<FhirResponse> DeleteCoreAsync(IResourceTransaction tx, string type, string id, int? ifMatch, CancellationToken cancellationToken)
+    {
+        var current = await tx.ReadAsync(type, id, cancellationToken);
+        CheckIfMatch(type, id, current, ifMatch);
+        if (current is null || current.IsDeleted)
+        {
+            // Deleting what does not exist (any more) succeeds and writes nothing: delete is idempotent.
+            return new FhirResponse { Status = HttpStatusCode.NoContent };
+        }
+
+        var tombstone = new ResourceWrite(type, id, current.VersionId + 1, Now(), true, [], SearchIndex.Empty, "", "DELETE");
+        await tx.WriteAsync(tombstone, cancellationToken);
+        return new FhirResponse
+        {
+            Status = HttpStatusCode.NoContent,
+            Stored = new StoredResource(type, id, tombstone.VersionId, tombstone.LastUpdated, true, []),
+            IsWrite = true,
+        };
+    }
+
+    private async Task<FhirResponse> PatchCoreAsync(IResourceTransaction tx, string type, string id, PatchDocument patch, int? ifMatch, CancellationToken cancellationToken)
+    {
+        var current = await tx.ReadAsync(type, id, cancellationToken) ?? throw NotFound(type, id);
+        if (current.IsDeleted)
+        {
+            throw FhirException.Gone($"{type}/{id} has been deleted.");
+        }
+
+        CheckIfMatch(type, id, current, ifMatch);
+        Resource patched;
+        if (patch.JsonPatch is { } jsonPatch)
+        {
+            var node = JsonNode.Parse(current.Json) ?? throw new InvalidOperationException("Stored resource is not JSON.");
+            var result = JsonPatchApplier.Apply(node, jsonPatch);
+            patched = serializer.ParseJson(System.Text.Encoding.UTF8.GetBytes(result.ToJsonString()));
+        }
+        else
+        {
+            patched = FhirPathPatchApplier.Apply(serializer.ParseJson(current.Json), patch.FhirPathPatch!);
+        }
+
+        if (patched.TypeName != type || patched.Id != id)
+        {
+            throw FhirException.Unprocessable("A patch may not change the resource type or id.");
+        }
+
+        var stored = await WriteAsync(tx, patched, id, current.VersionId + 1, "PATCH", cancellationToken);
+        return FhirResponse.ForStored(stored, HttpStatusCode.OK, isWrite: true);
+    }
+
+    private async Task<StoredResource> WriteAsync(IResourceTransaction tx, Resource resource, string id, int versionId, string method, CancellationToken cancellationToken)
+    {
+        var lastUpdated = Now();
+        resource.Id = id;
+        resource.Meta ??= new Meta();
+        resource.Meta.VersionId = versionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        resource.Meta.LastUpdated = lastUpdated;
+        var index = indexer.Extract(resource);
+        var json = serializer.SerializeToBytes(resource, FhirFormat.Json);
+        var write = new ResourceWrite(resource.TypeName, id, versionId, lastUpdated, false, json, index, ShardKeys.For(resource, index), method);
+        await tx.WriteAsync(write, cancellationToken);
+        return new StoredResource(write.ResourceType, id, versionId, lastUpdated, false, json);
+    }
+
+    private async Task<FhirResponse> InTransactionAsync(IResourceTransaction? outer, Func<IResourceTransaction, Task<FhirResponse>> work, CancellationToken cancellationToken)
+    {
+        if (outer is not null)
+        {
+            return await work(outer);
+        }
+
+        await using var tx = await store.BeginTransactionAsync(cancellationToken);
+        var response = await work(tx);
+        await tx.CommitAsync(cancellationToken);
+        return response;
+    }
+
+    // Millisecond precision: what FHIR clients round-trip, so _since and If-Modified-Since compare exactly.
+    private DateTimeOffset Now()
+    {
+        var now = time.GetUtcNow();
+        return new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
+    }
+
+    private static void CheckType(string type, Resource resource)
+    {
+        if (resource.TypeName != type)
+        {
+            throw FhirException.BadRequest($"The body is a {resource.TypeName} but the URL addresses {type}.", "resourceType");
+        }
+    }
+
+    private static void CheckIfMatch(string type, string id, StoredResource? current, int? ifMatch)
+    {
+        if (ifMatch is { } expected && (current is null || current.IsDeleted || current.VersionId != expected))
+        {
+            throw FhirException.PreconditionFailed(
+                $"If-Match expected version {expected} of {type}/{id}, but the current version is {(current is null ? "none" : current.VersionId)}.");
+        }
+    }
+
+    private static FhirException NotFound(string type, string id) => FhirException.NotFound($"{type}/{id} is not known.");
+
+    private static FhirException MultipleMatches(string type) =>
+        FhirException.PreconditionFailed($"More than one {type} matches the criteria; make them more selective.");
+}

@@ -1,0 +1,124 @@
+using System.Collections.Frozen;
+using Hl7.Fhir.Model;
+
+namespace Kakehashi.Fhir.Search;
+
+/// <summary>
+/// Every search parameter the server knows, keyed by (resource type, code). Starts with the R4
+/// definitions shipped in the Firely SDK plus the <c>Resource</c>-level ones (which the SDK does
+/// not list); more can be added at run time. Reads are lock-free over an immutable snapshot so
+/// the registry can be a singleton shared by every request.
+/// </summary>
+public sealed class SearchParameterRegistry
+{
+    private static readonly Lazy<SearchParameterRegistry> SharedInstance = new(() => new SearchParameterRegistry());
+
+    private readonly Lock _writeLock = new();
+    private volatile Snapshot _snapshot;
+
+    public SearchParameterRegistry()
+    {
+        var byType = new Dictionary<string, Dictionary<string, SearchParameterDefinition>>(StringComparer.Ordinal);
+        foreach (var definition in CommonDefinitions().Concat(SdkDefinitions()))
+        {
+            Put(byType, definition);
+        }
+
+        _snapshot = new Snapshot(byType, 0);
+    }
+
+    /// <summary>The process-wide registry for hosts that do not use dependency injection.</summary>
+    public static SearchParameterRegistry Shared => SharedInstance.Value;
+
+    /// <summary>Changes whenever a definition is added, so caches built from the registry can tell they are stale.</summary>
+    public int Version => _snapshot.Version;
+
+    public static bool IsKnownResourceType(string? resourceType) =>
+        resourceType is not null && resourceType != KnownSearchParameters.AllTypes
+        && resourceType != "DomainResource" && ModelInfo.IsKnownResource(resourceType);
+
+    /// <summary>Looks a parameter up on the type, then among those that apply to every type.</summary>
+    public bool TryGet(string? resourceType, string code, out SearchParameterDefinition definition)
+    {
+        var byType = _snapshot.ByType;
+        if (resourceType is not null && byType.TryGetValue(resourceType, out var own) && own.TryGetValue(code, out definition!))
+        {
+            return true;
+        }
+
+        return byType[KnownSearchParameters.AllTypes].TryGetValue(code, out definition!);
+    }
+
+    /// <summary>All parameters that apply to the type, the common ones included.</summary>
+    public IReadOnlyList<SearchParameterDefinition> GetAll(string resourceType)
+    {
+        var byType = _snapshot.ByType;
+        var common = byType[KnownSearchParameters.AllTypes].Values;
+        if (!byType.TryGetValue(resourceType, out var own))
+        {
+            return [.. common];
+        }
+
+        return [.. common.Where(c => !own.ContainsKey(c.Code)), .. own.Values];
+    }
+
+    /// <summary>Adds or replaces a definition (for example from a posted SearchParameter resource).</summary>
+    public void Add(SearchParameterDefinition definition)
+    {
+        lock (_writeLock)
+        {
+            var copy = _snapshot.ByType.ToDictionary(
+                pair => pair.Key,
+                pair => new Dictionary<string, SearchParameterDefinition>(pair.Value, StringComparer.Ordinal),
+                StringComparer.Ordinal);
+            Put(copy, definition);
+            _snapshot = new Snapshot(copy, _snapshot.Version + 1);
+        }
+    }
+
+    private static void Put(Dictionary<string, Dictionary<string, SearchParameterDefinition>> byType, SearchParameterDefinition definition)
+    {
+        if (!byType.TryGetValue(definition.ResourceType, out var codes))
+        {
+            codes = new Dictionary<string, SearchParameterDefinition>(StringComparer.Ordinal);
+            byType[definition.ResourceType] = codes;
+        }
+
+        codes[definition.Code] = definition;
+    }
+
+    private static IEnumerable<SearchParameterDefinition> SdkDefinitions() =>
+        ModelInfo.SearchParameters
+            .Where(p => p.Resource is not null && p.Code is not null && p.Expression is not null && p.Resource != "DomainResource")
+            .Select(p => new SearchParameterDefinition(
+                p.Resource!,
+                p.Code!,
+                p.Type,
+                p.Expression,
+                p.Target is null ? [] : [.. p.Target.Select(t => t.ToString())],
+                p.Url));
+
+    // R4 defines these on Resource; the SDK's list leaves them out.
+    private static IEnumerable<SearchParameterDefinition> CommonDefinitions()
+    {
+        const string all = KnownSearchParameters.AllTypes;
+        const string spec = "http://hl7.org/fhir/SearchParameter/Resource";
+        yield return new(all, KnownSearchParameters.Id, SearchParamType.Token, "Resource.id", [], spec + "-id");
+        yield return new(all, KnownSearchParameters.LastUpdated, SearchParamType.Date, "Resource.meta.lastUpdated", [], spec + "-lastUpdated");
+        yield return new(all, KnownSearchParameters.Tag, SearchParamType.Token, "Resource.meta.tag", [], spec + "-tag");
+        yield return new(all, KnownSearchParameters.Profile, SearchParamType.Uri, "Resource.meta.profile", [], spec + "-profile");
+        yield return new(all, KnownSearchParameters.Security, SearchParamType.Token, "Resource.meta.security", [], spec + "-security");
+        yield return new(all, KnownSearchParameters.Source, SearchParamType.Uri, "Resource.meta.source", [], spec + "-source");
+    }
+
+    private sealed class Snapshot(Dictionary<string, Dictionary<string, SearchParameterDefinition>> byType, int version)
+    {
+        public FrozenDictionary<string, FrozenDictionary<string, SearchParameterDefinition>> ByType { get; } =
+            byType.ToFrozenDictionary(
+                pair => pair.Key,
+                pair => pair.Value.ToFrozenDictionary(StringComparer.Ordinal),
+                StringComparer.Ordinal);
+
+        public int Version { get; } = version;
+    }
+}

@@ -1,0 +1,33 @@
+using System.Data.Common;
+
+namespace Kakehashi.Fhir.Storage.Sql;
+
+/// <summary>
+/// What differs between the supported databases. Everything else — the schema's shape, the
+/// statements, the concurrency rules — is shared by <see cref="SqlResourceStore"/>, so both
+/// stores behave identically by construction.
+/// </summary>
+public abstract class SqlDialect
+{
+    public abstract string Name { get; }
+
+    /// <summary>Opens a connection ready for use (pragmas, session settings applied).</summary>
+    public abstract Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
+
+    /// <summary>Begins a write transaction that serializes against other writers where the database needs it.</summary>
+    public abstract Task<DbTransaction> BeginWriteTransactionAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>SQL that takes a transaction-scoped lock on an integer key, or null when writers are already serialized.</summary>
+    public abstract string? TransactionLockSql { get; }
+
+    public abstract bool IsUniqueViolation(DbException exception);
+
+    /// <summary>True when retrying the same work may succeed (serialization failure, deadlock, busy).</summary>
+    public abstract bool IsTransient(DbException exception);
+
+    /// <summary>The embedded migration scripts, named <c>NNNN_description.sql</c>.</summary>
+    public abstract System.Reflection.Assembly MigrationAssembly { get; }
+
+    /// <summary>SQL executed before migrations to keep two starting servers from migrating at once, or null.</summary>
+    public abstract string? MigrationLockSql { get; }
+}

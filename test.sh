@@ -1,0 +1,287 @@
+#!/usr/bin/env bash
+# The one test command for Kakehashi (CI runs it through .ci/run).
+#
+#   ./test.sh [extra dotnet test args, e.g. --filter FullyQualifiedName~Search]
+#
+# - Starts a throw-away PostgreSQL cluster (trust auth, fsync off, Unix socket in
+#   a temp dir + 127.0.0.1 on a free port) unless KAKEHASHI_TEST_POSTGRES is
+#   already set, and exports KAKEHASHI_TEST_POSTGRES (Npgsql connection string).
+#   Installs the Debian "postgresql" package first if no server binaries exist.
+# - Runs `dotnet test` on KAKEHASHI_TEST_TARGET (default Kakehashi.sln), Release.
+# - Sums the counters of every .trx file; the last output line is always
+#   "N passed, N failed, N skipped".
+# - Exit 0 only if nothing failed, dotnet test exited 0 and at least one test passed.
+# - The cluster is stopped and the temp dir removed on any exit.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")"
+REPO_ROOT="$(pwd)"
+
+TARGET="${KAKEHASHI_TEST_TARGET:-Kakehashi.sln}"
+PG_PORT_BASE="${KAKEHASHI_TEST_PG_PORT:-55432}"
+
+if [[ -z "${HOME:-}" ]]; then
+  HOME="$(getent passwd "$(id -u)" | cut -d: -f6 || true)"
+  export HOME="${HOME:-/tmp}"
+fi
+export DOTNET_CLI_TELEMETRY_OPTOUT="${DOTNET_CLI_TELEMETRY_OPTOUT:-1}"
+export DOTNET_NOLOGO="${DOTNET_NOLOGO:-1}"
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE="${DOTNET_SKIP_FIRST_TIME_EXPERIENCE:-1}"
+# Do not leave MSBuild worker nodes behind (they can hold CI's output pipe open).
+export MSBUILDDISABLENODEREUSE=1
+
+log() { printf '[test.sh] %s\n' "$*" >&2; }
+
+IS_ROOT=0
+[[ "$(id -u)" -eq 0 ]] && IS_ROOT=1
+
+TMP_ROOT=""
+PG_DATA=""
+PG_BIN=""
+PG_STARTED=0
+DOTNET_PID=""
+SUMMARY_PRINTED=0
+
+# Run a command as the OS user that owns the cluster (postgres when we are root).
+as_pg() {
+  if [[ $IS_ROOT -eq 1 ]]; then
+    (cd "$TMP_ROOT" && runuser -u postgres -- "$@")
+  else
+    "$@"
+  fi
+}
+
+stop_tests() {
+  if [[ -n "$DOTNET_PID" ]] && kill -0 "$DOTNET_PID" 2>/dev/null; then
+    log "stopping dotnet test (pid $DOTNET_PID)"
+    kill -TERM -- "-$DOTNET_PID" 2>/dev/null || kill -TERM "$DOTNET_PID" 2>/dev/null
+    local i
+    for i in $(seq 1 20); do
+      kill -0 "$DOTNET_PID" 2>/dev/null || break
+      sleep 0.5
+    done
+    kill -KILL -- "-$DOTNET_PID" 2>/dev/null || kill -KILL "$DOTNET_PID" 2>/dev/null
+  fi
+  DOTNET_PID=""
+}
+
+stop_cluster() {
+  if [[ $PG_STARTED -eq 1 && -n "$PG_DATA" && -f "$PG_DATA/postmaster.pid" ]]; then
+    log "stopping throw-away PostgreSQL cluster"
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w -t 30 stop >/dev/null 2>&1 \
+      || as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m immediate -w -t 30 stop >/dev/null 2>&1
+    if [[ -f "$PG_DATA/postmaster.pid" ]]; then
+      local pid
+      pid="$(head -n1 "$PG_DATA/postmaster.pid" 2>/dev/null)"
+      if [[ "$pid" =~ ^[0-9]+$ ]]; then
+        kill -KILL "$pid" 2>/dev/null
+        sleep 1
+      fi
+    fi
+  fi
+  PG_STARTED=0
+  if [[ -n "$TMP_ROOT" && -d "$TMP_ROOT" ]]; then
+    rm -rf -- "$TMP_ROOT"
+  fi
+  TMP_ROOT=""
+}
+
+cleanup() {
+  local rc=$?
+  set +e
+  stop_tests
+  stop_cluster
+  if [[ $SUMMARY_PRINTED -eq 0 ]]; then
+    # Aborted early (setup error or signal): still end with the summary line.
+    [[ $rc -eq 0 ]] && rc=1
+    echo "0 passed, 1 failed, 0 skipped"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+TMP_ROOT="$(mktemp -d /tmp/kakehashi-test.XXXXXX)"
+chmod 755 "$TMP_ROOT"   # the postgres user must be able to reach its subdir
+TRX_DIR="$TMP_ROOT/trx"
+mkdir -p "$TRX_DIR"
+
+find_pg_bin() {
+  local d best=""
+  for d in /usr/lib/postgresql/*/bin; do
+    [[ -x "$d/initdb" ]] || continue
+    if [[ -z "$best" ]] || [[ "$(printf '%s\n%s\n' "$best" "$d" | sort -V | tail -n1)" == "$d" ]]; then
+      best="$d"
+    fi
+  done
+  printf '%s' "$best"
+}
+
+install_postgres() {
+  local sudo=()
+  if [[ $IS_ROOT -eq 0 ]]; then
+    if ! command -v sudo >/dev/null 2>&1; then
+      log "PostgreSQL server binaries are missing and sudo is not available; install the 'postgresql' package"
+      return 1
+    fi
+    sudo=(sudo)
+  fi
+  log "PostgreSQL server binaries not found; installing the 'postgresql' package"
+  if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql; then
+    log "apt-get install failed; running apt-get update and retrying"
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
+  fi
+}
+
+port_in_use() {
+  # A successful connect means something listens there.
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+start_postgres() {
+  PG_BIN="$(find_pg_bin)"
+  if [[ -z "$PG_BIN" ]]; then
+    install_postgres
+    PG_BIN="$(find_pg_bin)"
+    [[ -n "$PG_BIN" ]] || { log "no initdb under /usr/lib/postgresql/*/bin after install"; return 1; }
+  fi
+  log "using PostgreSQL binaries from $PG_BIN"
+
+  local pg_dir="$TMP_ROOT/pg"
+  PG_DATA="$pg_dir/data"
+  local sock_dir="$pg_dir/sock"
+  mkdir -p "$pg_dir" "$sock_dir"
+  if [[ $IS_ROOT -eq 1 ]]; then
+    id -u postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+    chown -R postgres: "$pg_dir"
+  fi
+
+  local locale_args=(--locale=C.UTF-8)
+  if ! as_pg "$PG_BIN/initdb" -D "$PG_DATA" -A trust -U postgres -E UTF8 "${locale_args[@]}" >"$pg_dir/initdb.log" 2>&1; then
+    rm -rf -- "$PG_DATA"
+    locale_args=(--no-locale)
+    if ! as_pg "$PG_BIN/initdb" -D "$PG_DATA" -A trust -U postgres -E UTF8 "${locale_args[@]}" >"$pg_dir/initdb.log" 2>&1; then
+      cat "$pg_dir/initdb.log" >&2
+      log "initdb failed"
+      return 1
+    fi
+  fi
+
+  local port=$PG_PORT_BASE attempt
+  for attempt in $(seq 1 50); do
+    if port_in_use "$port"; then
+      port=$((port + 1))
+      continue
+    fi
+    PG_STARTED=1
+    if as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$pg_dir/postgres.log" -w -t 60 \
+        -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$sock_dir \
+            -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+            -c max_connections=200" start >/dev/null; then
+      break
+    fi
+    PG_STARTED=0
+    log "PostgreSQL did not start on port $port:"
+    tail -n 20 "$pg_dir/postgres.log" >&2 || true
+    port=$((port + 1))
+    if [[ $attempt -eq 50 ]]; then
+      log "giving up starting PostgreSQL"
+      return 1
+    fi
+  done
+
+  local i
+  for i in $(seq 1 60); do
+    if "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$port" -U postgres; then
+      break
+    fi
+    if [[ $i -eq 60 ]]; then
+      log "PostgreSQL is not ready after 60s"
+      tail -n 50 "$pg_dir/postgres.log" >&2 || true
+      return 1
+    fi
+    sleep 1
+  done
+
+  export PGHOST=127.0.0.1 PGPORT="$port" PGUSER=postgres
+  export KAKEHASHI_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50"
+  log "throw-away PostgreSQL ready on 127.0.0.1:$port (socket dir $sock_dir)"
+}
+
+if [[ -n "${KAKEHASHI_TEST_POSTGRES:-}" ]]; then
+  log "KAKEHASHI_TEST_POSTGRES is already set; not starting a cluster"
+else
+  start_postgres
+fi
+
+log "dotnet test $TARGET -c Release $*"
+# Run in the background in its own process group and `wait` for it, so that a
+# signal sent to this script is handled at once and takes the whole test tree down.
+SETSID=()
+command -v setsid >/dev/null 2>&1 && SETSID=(setsid)
+set +e
+"${SETSID[@]}" dotnet test "$TARGET" -c Release \
+  --logger "trx;LogFilePrefix=results" \
+  --results-directory "$TRX_DIR" \
+  "$@" </dev/null &
+DOTNET_PID=$!
+wait "$DOTNET_PID"
+TEST_RC=$?
+DOTNET_PID=""
+set -e
+log "dotnet test exited with $TEST_RC"
+
+# ---- sum the counters of every .trx file --------------------------------------
+attr() { # attr NAME ELEMENT -> the numeric value of NAME="..." in ELEMENT, or 0
+  local v
+  v="$(printf '%s' "$2" | sed -n "s/.*[[:space:]]$1=\"\([0-9]*\)\".*/\1/p")"
+  printf '%s' "${v:-0}"
+}
+
+TOTAL=0 PASSED=0 FAILED=0 SKIPPED=0 TRX_COUNT=0
+while IFS= read -r -d '' trx; do
+  TRX_COUNT=$((TRX_COUNT + 1))
+  counters="$(tr '\r\n' '  ' <"$trx" | grep -o '<Counters[^>]*>' | head -n1 || true)"
+  if [[ -z "$counters" ]]; then
+    log "no <Counters> in $(basename "$trx"); counting it as a failure"
+    FAILED=$((FAILED + 1))
+    continue
+  fi
+  t=$(attr total "$counters")
+  e=$(attr executed "$counters")
+  p=$(attr passed "$counters")
+  f=$(( $(attr failed "$counters") + $(attr error "$counters") + $(attr timeout "$counters") + $(attr aborted "$counters") ))
+  n=$(attr notExecuted "$counters")
+  s=$n
+  # Skipped tests are "not executed"; some writers only show them as total - executed.
+  (( t - e > s )) && s=$((t - e))
+  log "$(basename "$trx"): total=$t executed=$e passed=$p failed=$f skipped=$s"
+  TOTAL=$((TOTAL + t)); PASSED=$((PASSED + p)); FAILED=$((FAILED + f)); SKIPPED=$((SKIPPED + s))
+done < <(find "$TRX_DIR" -type f -name '*.trx' -print0 2>/dev/null)
+
+if [[ $TRX_COUNT -eq 0 ]]; then
+  log "no .trx results found (build failure?)"
+  PASSED=0
+  FAILED=1
+elif [[ $TEST_RC -ne 0 && $FAILED -eq 0 ]]; then
+  log "dotnet test failed (exit $TEST_RC) although no test was reported failed (build error or crashed test host?)"
+  FAILED=1
+fi
+
+EXIT=0
+if [[ $FAILED -ne 0 || $TEST_RC -ne 0 || $PASSED -lt 1 ]]; then
+  EXIT=1
+fi
+[[ $PASSED -lt 1 && $FAILED -eq 0 ]] && log "no test passed"
+
+# Tear down now (idempotent; the EXIT trap would do it anyway) so that the
+# summary below is the very last line of output.
+set +e
+stop_cluster
+set -e
+SUMMARY_PRINTED=1
+echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+exit "$EXIT"
