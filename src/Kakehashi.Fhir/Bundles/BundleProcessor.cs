@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using Hl7.Fhir.Model;
-using Task = System.Threading.Tasks.Task;
 using Kakehashi.Fhir.Errors;
 using Kakehashi.Fhir.Interactions;
 using Kakehashi.Fhir.Storage;
@@ -31,7 +30,7 @@ public sealed class BundleProcessor(FhirDispatcher dispatcher, ResourceService r
         for (var i = 0; i < bundle.Entry.Count; i++)
         {
             var entry = bundle.Entry[i];
-            if (entry.Request?.Method is null || string.IsNullOrEmpty(entry.Request.Url))
+            if (entry.Request?.Method is null || string.IsNullOrEmpty(entry.Request!.Url!))
             {
                 throw FhirException.BadRequest($"Entry {i} has no request method and url.", $"Bundle.entry[{i}].request");
             }
@@ -49,7 +48,7 @@ public sealed class BundleProcessor(FhirDispatcher dispatcher, ResourceService r
         {
             try
             {
-                var entryRequest = ToRequest(entry, entry.Request.Url, request);
+                var entryRequest = ToRequest(entry, entry.Request!.Url!, request);
                 var response = await dispatcher.DispatchAsync(entryRequest, null, cancellationToken);
                 result.Entries.Add(ToResultEntry(response, request));
             }
@@ -72,17 +71,17 @@ public sealed class BundleProcessor(FhirDispatcher dispatcher, ResourceService r
         var entries = bundle.Entry.Select((entry, index) => (entry, index)).ToList();
         var responses = new BundleResultEntry[entries.Count];
 
-        var urls = entries.Select(e => e.entry.Request.Url).ToArray();
+        var urls = entries.Select(e => e.entry.Request!.Url!).ToArray();
         var identitiesAssigned = false;
-        foreach (var (entry, index) in entries.OrderBy(e => Order(e.entry.Request.Method)).ThenBy(e => e.index))
+        foreach (var (entry, index) in entries.OrderBy(e => Order(e.entry.Request!.Method)).ThenBy(e => e.index))
         {
             try
             {
-                if (!identitiesAssigned && entry.Request.Method != Bundle.HTTPVerb.DELETE)
+                if (!identitiesAssigned && entry.Request!.Method != Bundle.HTTPVerb.DELETE)
                 {
                     // After the deletes (so If-None-Exist sees them) and before any write, every
                     // entry's final Type/id must be known so that references can be rewritten.
-                    foreach (var (other, otherIndex) in entries.Where(e => e.entry.Request.Method != Bundle.HTTPVerb.DELETE))
+                    foreach (var (other, otherIndex) in entries.Where(e => e.entry.Request!.Method != Bundle.HTTPVerb.DELETE))
                     {
                         urls[otherIndex] = await references.AssignIdentityAsync(other, otherIndex, cancellationToken);
                     }
@@ -100,7 +99,7 @@ public sealed class BundleProcessor(FhirDispatcher dispatcher, ResourceService r
             }
             catch (FhirException e)
             {
-                e.AddIssue(OperationOutcome.IssueType.Processing, $"The transaction failed at entry {index} ({entry.Request.Method} {entry.Request.Url}); nothing was stored.", $"Bundle.entry[{index}]");
+                e.AddIssue(OperationOutcome.IssueType.Processing, $"The transaction failed at entry {index} ({entry.Request!.Method} {entry.Request!.Url!}); nothing was stored.", $"Bundle.entry[{index}]");
                 throw;
             }
         }
@@ -113,7 +112,7 @@ public sealed class BundleProcessor(FhirDispatcher dispatcher, ResourceService r
 
     private async Task<FhirResponse> ExecuteAsync(Bundle.EntryComponent entry, string url, TransactionReferences references, IResourceTransaction tx, FhirRequest request, CancellationToken cancellationToken)
     {
-        if (entry.Request.Method == Bundle.HTTPVerb.POST && entry.Resource is not null && references.AssignedId(entry) is { } assigned)
+        if (entry.Request!.Method == Bundle.HTTPVerb.POST && entry.Resource is not null && references.AssignedId(entry) is { } assigned)
         {
             if (assigned.Existing is { } existing)
             {
@@ -138,16 +137,16 @@ public sealed class BundleProcessor(FhirDispatcher dispatcher, ResourceService r
 
         return new FhirRequest
         {
-            Method = entry.Request.Method!.Value.ToString(),
+            Method = entry.Request!.Method!.Value.ToString(),
             Path = path.Trim('/'),
-            Query = questionMark < 0 ? [] : QueryString.Parse(url[questionMark..]),
+            Query = questionMark < 0 ? [] : QueryParameters.Parse(url[questionMark..]),
             Body = entry.Resource,
             ContentType = entry.Resource is Binary binary ? binary.ContentType : null,
             RawBody = entry.Resource is Binary { Data: { } data } ? data : null,
-            IfMatch = entry.Request.IfMatch,
-            IfNoneMatch = entry.Request.IfNoneMatch,
-            IfNoneExist = entry.Request.IfNoneExist,
-            IfModifiedSince = entry.Request.IfModifiedSince,
+            IfMatch = entry.Request!.IfMatch,
+            IfNoneMatch = entry.Request!.IfNoneMatch,
+            IfNoneExist = entry.Request!.IfNoneExist,
+            IfModifiedSince = entry.Request!.IfModifiedSince,
             Return = outer.Return,
             BaseUrl = outer.BaseUrl,
         };

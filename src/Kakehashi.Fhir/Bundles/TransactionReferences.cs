@@ -22,10 +22,10 @@ internal sealed class TransactionReferences(ResourceService resources, IResource
     /// <summary>Decides which resource an entry creates or updates; returns the URL to execute.</summary>
     public async Task<string> AssignIdentityAsync(Bundle.EntryComponent entry, int index, CancellationToken cancellationToken)
     {
-        var url = entry.Request.Url;
+        var url = entry.Request!.Url!;
         var resource = entry.Resource;
         string? reference = null;
-        switch (entry.Request.Method)
+        switch (entry.Request!.Method)
         {
             case Bundle.HTTPVerb.POST when resource is not null:
                 var type = url.Split('?', '/')[0];
@@ -35,9 +35,9 @@ internal sealed class TransactionReferences(ResourceService resources, IResource
                 }
 
                 StoredResource? existing = null;
-                if (!string.IsNullOrEmpty(entry.Request.IfNoneExist))
+                if (!string.IsNullOrEmpty(entry.Request!.IfNoneExist))
                 {
-                    var criteria = QueryString.Parse(RewriteUrl(entry.Request.IfNoneExist));
+                    var criteria = QueryParameters.Parse(RewriteUrl(entry.Request!.IfNoneExist));
                     var matches = await resources.MatchAsync(tx, type, criteria, cancellationToken);
                     if (matches.Count > 1)
                     {
@@ -53,7 +53,7 @@ internal sealed class TransactionReferences(ResourceService resources, IResource
                 break;
             case Bundle.HTTPVerb.PUT when url.Contains('?', StringComparison.Ordinal) && resource is not null:
                 var putType = url[..url.IndexOf('?', StringComparison.Ordinal)];
-                var putCriteria = QueryString.Parse(RewriteUrl(url));
+                var putCriteria = QueryParameters.Parse(RewriteUrl(url));
                 var putMatches = await resources.MatchAsync(tx, putType, putCriteria, cancellationToken);
                 if (putMatches.Count > 1)
                 {
@@ -144,7 +144,7 @@ internal sealed class TransactionReferences(ResourceService resources, IResource
             throw FhirException.BadRequest($"The conditional reference '{target}' names an unknown resource type.");
         }
 
-        var matches = await resources.MatchAsync(tx, type, QueryString.Parse(RewriteUrl(target[questionMark..])), cancellationToken);
+        var matches = await resources.MatchAsync(tx, type, QueryParameters.Parse(RewriteUrl(target[questionMark..])), cancellationToken);
         if (matches.Count != 1)
         {
             throw FhirException.PreconditionFailed($"The conditional reference '{target}' matches {matches.Count} resources; it must match exactly one.");

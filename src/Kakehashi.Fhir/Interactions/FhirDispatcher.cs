@@ -3,7 +3,6 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Hl7.Fhir.Model;
-using Task = System.Threading.Tasks.Task;
 using Kakehashi.Fhir.Bundles;
 using Kakehashi.Fhir.Errors;
 using Kakehashi.Fhir.Storage;
@@ -77,7 +76,7 @@ public sealed class FhirDispatcher(ResourceService resources, SearchService sear
         {
             return method switch
             {
-                "GET" => ConditionalRead(request, await resources.ReadAsync(type, id, cancellationToken)),
+                "GET" => ConditionalRead(request, await resources.ReadAsync(type, id, transaction, cancellationToken)),
                 "PUT" => await resources.UpdateAsync(type, id, RequireBody(request), ParseIfMatch(request), transaction, cancellationToken),
                 "DELETE" => await resources.DeleteAsync(type, id, ParseIfMatch(request), transaction, cancellationToken),
                 "PATCH" => await resources.PatchAsync(type, id, ParsePatch(request), ParseIfMatch(request), transaction, cancellationToken),

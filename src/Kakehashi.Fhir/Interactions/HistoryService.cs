@@ -1,6 +1,5 @@
 using System.Globalization;
 using Hl7.Fhir.Model;
-using Task = System.Threading.Tasks.Task;
 using Kakehashi.Fhir.Errors;
 using Kakehashi.Fhir.Storage;
 
@@ -80,14 +79,8 @@ public sealed class HistoryService(IResourceStore store, int defaultCount = 50, 
 
     private static DateTimeOffset ParseInstant(string name, string value)
     {
-        try
-        {
-            var instant = new FhirDateTime(value);
-            return instant.ToDateTimeOffset(TimeSpan.Zero);
-        }
-        catch (FormatException)
-        {
-            throw FhirException.BadRequest($"{name} '{value}' is not a FHIR instant, e.g. 2026-01-31T09:00:00+09:00.");
-        }
+        return FhirDateTime.IsValidValue(value)
+            ? new FhirDateTime(value).ToDateTimeOffset(TimeSpan.Zero)
+            : throw FhirException.BadRequest($"{name} '{value}' is not a FHIR instant, e.g. 2026-01-31T09:00:00+09:00.");
     }
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Hl7.Fhir.Model;
-using Task = System.Threading.Tasks.Task;
 using Kakehashi.Fhir.Errors;
 using Kakehashi.Fhir.Formats;
 using Kakehashi.Fhir.Patch;
@@ -24,9 +23,12 @@ public sealed class ResourceService(
 {
     public IResourceStore Store => store;
 
-    public async Task<StoredResource> ReadAsync(string type, string id, CancellationToken cancellationToken)
+    /// <summary>Reads the current version; inside a transaction, that transaction's own writes are visible.</summary>
+    public async Task<StoredResource> ReadAsync(string type, string id, IResourceTransaction? transaction, CancellationToken cancellationToken)
     {
-        var stored = await store.ReadAsync(type, id, cancellationToken) ?? throw NotFound(type, id);
+        var stored = (transaction is null
+            ? await store.ReadAsync(type, id, cancellationToken)
+            : await transaction.ReadAsync(type, id, cancellationToken)) ?? throw NotFound(type, id);
         return stored.IsDeleted ? throw FhirException.Gone($"{type}/{id} has been deleted.") : stored;
     }
 
@@ -128,7 +130,7 @@ public sealed class ResourceService(
         CheckType(type, resource);
         if (!string.IsNullOrEmpty(ifNoneExist))
         {
-            var criteria = QueryString.Parse(ifNoneExist);
+            var criteria = QueryParameters.Parse(ifNoneExist);
             var matches = await MatchAsync(tx, type, criteria, cancellationToken);
             if (matches.Count == 1)
             {

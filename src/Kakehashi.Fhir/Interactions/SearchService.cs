@@ -1,5 +1,4 @@
 using Hl7.Fhir.Model;
-using Task = System.Threading.Tasks.Task;
 using Kakehashi.Fhir.Search;
 using Kakehashi.Fhir.Storage;
 

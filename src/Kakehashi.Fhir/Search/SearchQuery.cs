@@ -10,6 +10,28 @@ public sealed record SearchQuery(
     int Count,
     int Offset)
 {
+    public const int DefaultCount = 20;
+
+    public const int MaxCount = 1000;
+
+    /// <summary>Sort keys in order; empty means by last update, then id.</summary>
+    public IReadOnlyList<SortKey> Sort { get; init; } = [];
+
+    public SearchTotalMode Total { get; init; } = SearchTotalMode.None;
+
+    public IReadOnlyList<IncludeSpec> Includes { get; init; } = [];
+
+    public IReadOnlyList<IncludeSpec> RevIncludes { get; init; } = [];
+
+    /// <summary><c>_summary</c> as given (applied when rendering, not by the search).</summary>
+    public string? Summary { get; init; }
+
+    /// <summary><c>_elements</c> as given (applied when rendering, not by the search).</summary>
+    public IReadOnlyList<string> Elements { get; init; } = [];
+
+    /// <summary>Parameters skipped in lenient mode, to be reported back to the client.</summary>
+    public IReadOnlyList<string> IgnoredParameters { get; init; } = [];
+
     public static SearchQuery ById(string resourceType, string id) =>
         new(resourceType, [new IdCondition([id])], 2, 0);
 }

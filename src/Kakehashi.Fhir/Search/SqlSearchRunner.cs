@@ -1,3 +1,5 @@
+using System.Globalization;
+using Kakehashi.Fhir.Storage;
 using Kakehashi.Fhir.Storage.Sql;
 
 namespace Kakehashi.Fhir.Search;
@@ -5,35 +7,89 @@ namespace Kakehashi.Fhir.Search;
 /// <summary>Translates a <see cref="SearchQuery"/> to SQL over the index tables and runs it.</summary>
 public static class SqlSearchRunner
 {
+    /// <summary>The columns <see cref="ISqlExecutor.QueryResourcesAsync"/> expects, from the current version.</summary>
+    internal const string SelectCurrent =
+        "SELECT v.resource_type, v.id, v.version_id, v.last_updated, v.is_deleted, v.data " +
+        "FROM resources r JOIN resource_versions v ON v.resource_type = r.resource_type AND v.id = r.id AND v.version_id = r.version_id ";
+
     public static async Task<SearchPage> RunAsync(SearchQuery query, ISqlExecutor executor, CancellationToken cancellationToken)
     {
-        var statement = new SqlStatement("");
-        var where = new List<string> { "r.is_deleted = 0" };
-        if (query.ResourceType is not null)
+        List<StoredResource> rows = [];
+        var hasMore = false;
+        if (query.Count > 0)
         {
-            where.Add("r.resource_type = " + statement.Add(query.ResourceType));
-        }
-
-        foreach (var condition in query.Conditions)
-        {
-            if (condition is IdCondition ids)
+            var statement = new SqlStatement("");
+            var where = new SqlConditionBuilder(statement).Where(query, "r");
+            // One extra row tells whether a next page exists without counting.
+            statement.Text = SelectCurrent + "WHERE " + where + " ORDER BY " + OrderBy(query.Sort, statement)
+                + " LIMIT " + Invariant(query.Count + 1) + " OFFSET " + Invariant(query.Offset);
+            rows = await executor.QueryResourcesAsync(statement, cancellationToken);
+            hasMore = rows.Count > query.Count;
+            if (hasMore)
             {
-                where.Add("r.id IN (" + string.Join(", ", ids.Ids.Select(statement.Add)) + ")");
+                rows.RemoveAt(rows.Count - 1);
             }
         }
 
-        statement.Text =
-            "SELECT v.resource_type, v.id, v.version_id, v.last_updated, v.is_deleted, v.data " +
-            "FROM resources r JOIN resource_versions v ON v.resource_type = r.resource_type AND v.id = r.id AND v.version_id = r.version_id " +
-            "WHERE " + string.Join(" AND ", where) +
-            " ORDER BY r.last_updated, r.id LIMIT " + (query.Count + 1) + " OFFSET " + query.Offset;
-        var rows = await executor.QueryResourcesAsync(statement, cancellationToken);
-        var hasMore = rows.Count > query.Count;
-        if (hasMore)
+        int? total = null;
+        if (query.Total != SearchTotalMode.None)
         {
-            rows.RemoveAt(rows.Count - 1);
+            var count = new SqlStatement("");
+            count.Text = "SELECT COUNT(*) FROM resources r WHERE " + new SqlConditionBuilder(count).Where(query, "r");
+            total = (int)await executor.QueryScalarAsync(count, cancellationToken);
+            hasMore = total > query.Offset + query.Count;
+        }
+        else if (!hasMore && (rows.Count > 0 || query.Offset == 0) && query.Count > 0)
+        {
+            // The last page reveals the total for free.
+            total = query.Offset + rows.Count;
         }
 
-        return new SearchPage(rows, [], null, hasMore);
+        var included = await SqlIncludeRunner.RunAsync(query, rows, executor, cancellationToken);
+        return new SearchPage(rows, included, total, hasMore);
     }
+
+    /// <summary>
+    /// Sort keys become correlated subqueries (a resource may have several values: ascending
+    /// uses the smallest, descending the largest). Resources without a value sort last on both
+    /// databases, and the id breaks ties so that paging is stable.
+    /// </summary>
+    private static string OrderBy(IReadOnlyList<SortKey> sort, SqlStatement statement)
+    {
+        if (sort.Count == 0)
+        {
+            return "r.last_updated, r.id";
+        }
+
+        var keys = new List<string>();
+        foreach (var key in sort)
+        {
+            var direction = key.Descending ? " DESC" : "";
+            switch (key.Param)
+            {
+                case KnownSearchParameters.Id:
+                    keys.Add("r.id" + direction);
+                    break;
+                case KnownSearchParameters.LastUpdated:
+                    keys.Add("r.last_updated" + direction);
+                    break;
+                default:
+                    var column = SqlIndexTables.SortColumn(key.Type, key.Descending);
+                    var value = $"(SELECT {(key.Descending ? "MAX" : "MIN")}(o.{column}) FROM {SqlIndexTables.For(key.Type)} o"
+                        + $" WHERE o.resource_type = r.resource_type AND o.id = r.id AND o.param = {statement.Add(key.Param)})";
+                    keys.Add($"CASE WHEN {value} IS NULL THEN 1 ELSE 0 END");
+                    keys.Add(value + direction);
+                    break;
+            }
+        }
+
+        if (!sort.Any(k => k.Param == KnownSearchParameters.Id))
+        {
+            keys.Add("r.id");
+        }
+
+        return string.Join(", ", keys);
+    }
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

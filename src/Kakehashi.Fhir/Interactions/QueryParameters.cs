@@ -1,7 +1,7 @@
 namespace Kakehashi.Fhir.Interactions;
 
 /// <summary>Splits a URL query into ordered, decoded name/value pairs (repeats kept: they mean AND).</summary>
-public static class QueryString
+public static class QueryParameters
 {
     public static IReadOnlyList<KeyValuePair<string, string>> Parse(string? query)
     {

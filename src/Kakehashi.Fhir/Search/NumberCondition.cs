@@ -1,0 +1,3 @@
+namespace Kakehashi.Fhir.Search;
+
+public sealed record NumberCondition(string Param, IReadOnlyList<NumberValue> Values) : SearchCondition;

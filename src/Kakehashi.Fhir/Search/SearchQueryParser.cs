@@ -1,0 +1,212 @@
+using System.Globalization;
+using Hl7.Fhir.Model;
+using Kakehashi.Fhir.Errors;
+
+namespace Kakehashi.Fhir.Search;
+
+/// <summary>
+/// Turns query-string parameters into a <see cref="SearchQuery"/>. Repeated parameters are
+/// ANDed, comma-separated values ORed. Strict by default: anything the server cannot honour is
+/// a 400 naming the parameter, because silently ignoring a filter returns the wrong patients'
+/// data. With <c>Prefer: handling=lenient</c> those parameters are listed instead.
+/// </summary>
+public sealed class SearchQueryParser(SearchParameterRegistry registry)
+{
+    private readonly SearchConditionParser _conditions = new(registry);
+
+    public SearchQuery Parse(string? resourceType, IEnumerable<KeyValuePair<string, string>> parameters, bool lenient)
+    {
+        if (resourceType is not null && !SearchParameterRegistry.IsKnownResourceType(resourceType))
+        {
+            throw FhirException.NotFound($"Unknown resource type '{resourceType}'.");
+        }
+
+        var builder = new Builder();
+        foreach (var (key, value) in parameters)
+        {
+            try
+            {
+                ParseOne(resourceType, key, value ?? "", builder);
+            }
+            catch (FhirException) when (lenient)
+            {
+                builder.Ignored.Add(key);
+            }
+        }
+
+        return new SearchQuery(resourceType, builder.Conditions, builder.Count, builder.Offset)
+        {
+            Sort = builder.Sort,
+            Total = builder.Total,
+            Includes = builder.Includes,
+            RevIncludes = builder.RevIncludes,
+            Summary = builder.Summary,
+            Elements = builder.Elements,
+            IgnoredParameters = builder.Ignored,
+        };
+    }
+
+    private void ParseOne(string? resourceType, string key, string value, Builder builder)
+    {
+        switch (key)
+        {
+            case KnownSearchParameters.Format or KnownSearchParameters.Pretty:
+                // Content negotiation belongs to the host.
+                return;
+            case KnownSearchParameters.Summary:
+                builder.Summary = value;
+                if (value == "count")
+                {
+                    builder.Count = 0;
+                    builder.Total = SearchTotalMode.Accurate;
+                }
+
+                return;
+            case KnownSearchParameters.Elements:
+                builder.Elements = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+                return;
+            case KnownSearchParameters.Count:
+                // A count of 0 is legal: the client only wants the total.
+                builder.Count = Math.Min(ParseNonNegative(key, value), SearchQuery.MaxCount);
+                return;
+            case KnownSearchParameters.Offset:
+                builder.Offset = ParseNonNegative(key, value);
+                return;
+            case KnownSearchParameters.Sort:
+                builder.Sort = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => ParseSort(resourceType, s))];
+                return;
+            case KnownSearchParameters.Total:
+                builder.Total = value switch
+                {
+                    "none" => SearchTotalMode.None,
+                    "estimate" => SearchTotalMode.Estimate,
+                    "accurate" => SearchTotalMode.Accurate,
+                    _ => throw Invalid(key, "expected none, estimate or accurate"),
+                };
+                return;
+            case KnownSearchParameters.Type:
+                builder.Conditions.Add(ParseTypes(value));
+                return;
+            default:
+                break;
+        }
+
+        if (key.StartsWith(KnownSearchParameters.Include, StringComparison.Ordinal)
+            || key.StartsWith(KnownSearchParameters.RevInclude, StringComparison.Ordinal))
+        {
+            ParseInclude(resourceType, key, value, builder);
+            return;
+        }
+
+        if (value.Length == 0)
+        {
+            // The spec says a parameter without a value is ignored.
+            return;
+        }
+
+        builder.Conditions.Add(_conditions.Parse(resourceType, key, value));
+    }
+
+    private SortKey ParseSort(string? resourceType, string key)
+    {
+        var descending = key.StartsWith('-');
+        var code = descending ? key[1..] : key;
+        if (!registry.TryGet(resourceType, code, out var definition))
+        {
+            throw FhirException.BadRequest($"Cannot sort by unknown search parameter '{code}'.", KnownSearchParameters.Sort);
+        }
+
+        if (definition.Type is not (SearchParamType.String or SearchParamType.Token or SearchParamType.Date
+            or SearchParamType.Number or SearchParamType.Quantity or SearchParamType.Uri))
+        {
+            throw FhirException.BadRequest($"Cannot sort by '{code}' of type {definition.Type}.", KnownSearchParameters.Sort);
+        }
+
+        return new SortKey(code, definition.Type, descending);
+    }
+
+    private static ResourceTypeCondition ParseTypes(string value)
+    {
+        var types = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var unknown = types.FirstOrDefault(t => !SearchParameterRegistry.IsKnownResourceType(t));
+        if (unknown is not null || types.Length == 0)
+        {
+            throw Invalid(KnownSearchParameters.Type, $"unknown resource type '{unknown}'");
+        }
+
+        return new ResourceTypeCondition(types);
+    }
+
+    private void ParseInclude(string? resourceType, string key, string value, Builder builder)
+    {
+        var reverse = key.StartsWith(KnownSearchParameters.RevInclude, StringComparison.Ordinal);
+        var modifier = key[(reverse ? KnownSearchParameters.RevInclude : KnownSearchParameters.Include).Length..];
+        // ":recurse" is the STU3 spelling of ":iterate"; clients still send it.
+        if (modifier is not ("" or ":iterate" or ":recurse"))
+        {
+            throw FhirException.BadRequest($"Unknown search parameter '{key}'.", key);
+        }
+
+        var spec = ParseIncludeValue(reverse ? null : resourceType, key, value, modifier.Length > 0);
+        (reverse ? builder.RevIncludes : builder.Includes).Add(spec);
+    }
+
+    private IncludeSpec ParseIncludeValue(string? defaultSource, string key, string value, bool iterate)
+    {
+        if (value == "*")
+        {
+            return new IncludeSpec(defaultSource ?? "*", null, null, iterate);
+        }
+
+        var parts = value.Split(':');
+        if (parts.Length is < 2 or > 3 || !SearchParameterRegistry.IsKnownResourceType(parts[0]))
+        {
+            throw Invalid(key, "expected SourceType:parameter[:TargetType]");
+        }
+
+        string? param = parts[1] == "*" ? null : parts[1];
+        if (param is not null && !(registry.TryGet(parts[0], param, out var definition) && definition.Type == SearchParamType.Reference))
+        {
+            throw Invalid(key, $"'{parts[1]}' is not a reference parameter of {parts[0]}");
+        }
+
+        var target = parts.Length == 3 ? parts[2] : null;
+        if (target is not null && !SearchParameterRegistry.IsKnownResourceType(target))
+        {
+            throw Invalid(key, $"unknown target type '{target}'");
+        }
+
+        return new IncludeSpec(parts[0], param, target, iterate);
+    }
+
+    private static int ParseNonNegative(string key, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw Invalid(key, "expected a non-negative integer");
+
+    private static FhirException Invalid(string key, string why) =>
+        FhirException.BadRequest($"Invalid value for search parameter '{key}': {why}.", key);
+
+    private sealed class Builder
+    {
+        public List<SearchCondition> Conditions { get; } = [];
+
+        public int Count { get; set; } = SearchQuery.DefaultCount;
+
+        public int Offset { get; set; }
+
+        public List<SortKey> Sort { get; set; } = [];
+
+        public SearchTotalMode Total { get; set; } = SearchTotalMode.None;
+
+        public List<IncludeSpec> Includes { get; } = [];
+
+        public List<IncludeSpec> RevIncludes { get; } = [];
+
+        public string? Summary { get; set; }
+
+        public List<string> Elements { get; set; } = [];
+
+        public List<string> Ignored { get; } = [];
+    }
+}

@@ -1,0 +1,71 @@
+using Kakehashi.Fhir.Bundles;
+using Kakehashi.Fhir.Formats;
+using Kakehashi.Fhir.Interactions;
+using Kakehashi.Fhir.Search;
+using Kakehashi.Fhir.Storage;
+using Kakehashi.Server.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Kakehashi.Server.Fhir;
+
+public static class FhirEndpoints
+{
+    public const string BasePath = "/fhir";
+
+    public static WebApplicationBuilder AddFhirServer(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new FhirSerializer(Limits(sp).MaxJsonDepth));
+        services.AddSingleton(_ => SearchParameterRegistry.Shared);
+        services.AddSingleton<SearchIndexer>();
+        services.AddSingleton<SearchQueryParser>();
+        services.AddSingleton<ResourceService>();
+        services.AddSingleton<SearchService>();
+        services.AddSingleton(sp => new HistoryService(sp.GetRequiredService<IResourceStore>(), Limits(sp).DefaultPageSize, Limits(sp).MaxPageSize));
+        services.AddSingleton(sp => new CapabilityStatementBuilder(
+            sp.GetRequiredService<SearchParameterRegistry>(),
+            sp.GetRequiredService<TimeProvider>(),
+            typeof(FhirEndpoints).Assembly.GetName().Version?.ToString() ?? "0"));
+        services.AddSingleton<BundleRenderer>();
+        services.AddSingleton(sp =>
+        {
+            var dispatcher = ActivatorUtilities.CreateInstance<FhirDispatcher>(sp);
+            dispatcher.Bundles = new BundleProcessor(
+                dispatcher,
+                sp.GetRequiredService<ResourceService>(),
+                sp.GetRequiredService<BundleRenderer>(),
+                Limits(sp).MaxBundleEntries);
+            return dispatcher;
+        });
+        services.AddSingleton<FhirRequestReader>();
+        services.AddSingleton<FhirResponseWriter>();
+
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            // The FHIR endpoint enforces its own (configurable) limit and answers 413 with an OperationOutcome.
+            kestrel.Limits.MaxRequestBodySize = null;
+        });
+        return builder;
+    }
+
+    public static WebApplication MapFhir(this WebApplication app)
+    {
+        app.UseMiddleware<FhirErrorMiddleware>();
+        app.Map(BasePath + "/{**path}", HandleAsync);
+        app.Map(BasePath, HandleAsync);
+        return app;
+    }
+
+    private static async Task HandleAsync(HttpContext context, FhirRequestReader reader, FhirDispatcher dispatcher, FhirResponseWriter writer)
+    {
+        var format = FhirMediaTypes.ResponseFormat(context.Request);
+        var path = context.Request.RouteValues["path"] as string ?? "";
+        var request = await reader.ReadAsync(context, path, context.RequestAborted);
+        var response = await dispatcher.DispatchAsync(request, null, context.RequestAborted);
+        await writer.WriteAsync(context, request, response, format);
+    }
+
+    private static LimitOptions Limits(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<KakehashiOptions>>().Value.Limits;
+}
