@@ -143,7 +143,7 @@ internal sealed class SqlConditionBuilder(SqlStatement statement)
 
     /// <summary>
     /// Numbers compare against the exact value except for eq/ne/ap, which use the range that the
-    /// search value's precision implies ("100" = 99.5..100.5) or ±10% for "ap".
+    /// search value's precision implies ("100" = [99.5, 100.5), upper end open) or ±10% for "ap".
     /// </summary>
     private string NumberRange(NumberValue value, string i)
     {
@@ -152,9 +152,9 @@ internal sealed class SqlConditionBuilder(SqlStatement statement)
         switch (value.Prefix)
         {
             case SearchPrefix.Eq:
-                return $"{low} >= {Bound(value.Low)} AND {high} <= {Bound(value.High)}";
+                return $"{low} >= {Bound(value.Low)} AND {high} < {Bound(value.High)}";
             case SearchPrefix.Ne:
-                return $"NOT ({low} >= {Bound(value.Low)} AND {high} <= {Bound(value.High)})";
+                return $"NOT ({low} >= {Bound(value.Low)} AND {high} < {Bound(value.High)})";
             case SearchPrefix.Ap:
                 var delta = Math.Max(Math.Abs(value.Value) / 10, value.High - value.Value);
                 return $"{low} <= {Bound(value.Value + delta)} AND {high} >= {Bound(value.Value - delta)}";

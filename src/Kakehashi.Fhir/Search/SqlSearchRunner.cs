@@ -37,7 +37,8 @@ public static class SqlSearchRunner
             var count = new SqlStatement("");
             count.Text = "SELECT COUNT(*) FROM resources r WHERE " + new SqlConditionBuilder(count).Where(query, "r");
             total = (int)await executor.QueryScalarAsync(count, cancellationToken);
-            hasMore = total > query.Offset + query.Count;
+            // A count-only request (_count=0) has no next page to link to.
+            hasMore = query.Count > 0 && total > query.Offset + query.Count;
         }
         else if (!hasMore && (rows.Count > 0 || query.Offset == 0) && query.Count > 0)
         {

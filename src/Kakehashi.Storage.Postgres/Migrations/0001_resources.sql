@@ -30,7 +30,8 @@ CREATE INDEX ix_versions_updated ON resource_versions (last_updated);
 CREATE TABLE idx_string (
     resource_type TEXT NOT NULL, id TEXT NOT NULL, param TEXT NOT NULL,
     value_norm TEXT NOT NULL, value_exact TEXT NOT NULL);
-CREATE INDEX ix_string_value ON idx_string (resource_type, param, value_norm);
+-- text_pattern_ops lets "LIKE 'prefix%'" use the index whatever the database collation.
+CREATE INDEX ix_string_value ON idx_string (resource_type, param, value_norm text_pattern_ops);
 CREATE INDEX ix_string_owner ON idx_string (resource_type, id);
 
 CREATE TABLE idx_token (
@@ -68,5 +69,5 @@ CREATE INDEX ix_quantity_owner ON idx_quantity (resource_type, id);
 CREATE TABLE idx_uri (
     resource_type TEXT NOT NULL, id TEXT NOT NULL, param TEXT NOT NULL,
     value TEXT NOT NULL);
-CREATE INDEX ix_uri_value ON idx_uri (resource_type, param, value);
+CREATE INDEX ix_uri_value ON idx_uri (resource_type, param, value text_pattern_ops);
 CREATE INDEX ix_uri_owner ON idx_uri (resource_type, id);

@@ -26,9 +26,10 @@ CREATE UNIQUE INDEX ux_versions_key ON resource_versions (resource_type, id, ver
 CREATE INDEX ix_versions_type_seq ON resource_versions (resource_type, seq);
 CREATE INDEX ix_versions_updated ON resource_versions (last_updated);
 
+-- value_norm is already case-folded; NOCASE lets SQLite turn "LIKE 'prefix%'" into an index range.
 CREATE TABLE idx_string (
     resource_type TEXT NOT NULL, id TEXT NOT NULL, param TEXT NOT NULL,
-    value_norm TEXT NOT NULL, value_exact TEXT NOT NULL);
+    value_norm TEXT NOT NULL COLLATE NOCASE, value_exact TEXT NOT NULL);
 CREATE INDEX ix_string_value ON idx_string (resource_type, param, value_norm);
 CREATE INDEX ix_string_owner ON idx_string (resource_type, id);
 

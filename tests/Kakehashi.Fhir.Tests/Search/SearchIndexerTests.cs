@@ -4,6 +4,7 @@ using Kakehashi.Fhir.Search;
 
 namespace Kakehashi.Fhir.Tests.Search;
 
+[Collection(TimingSensitiveCollection.Name)]
 public sealed class SearchIndexerTests
 {
     private static readonly SearchIndexer Indexer = new(SearchParameterRegistry.Shared);
