@@ -9,7 +9,7 @@ namespace Kakehashi.Storage.Sqlite;
 /// SQLite in WAL mode: readers never block the single writer, and write transactions start
 /// with <c>BEGIN IMMEDIATE</c>, so writers are serialized and need no extra locks.
 /// </summary>
-public sealed class SqliteDialect : SqlDialect
+public sealed class SqliteDialect : SqlDialect, IDisposable
 {
     private readonly string connectionString;
     private readonly string synchronous;
@@ -40,7 +40,17 @@ public sealed class SqliteDialect : SqlDialect
         command.ExecuteNonQuery();
     }
 
+    // SQLite admits one writer at a time. Queuing writers here costs microseconds; letting them
+    // contend for the file lock makes them sleep in the driver's busy-retry loop instead.
+    private readonly SemaphoreSlim writeGate = new(1, 1);
+
     public override string Name => "Sqlite";
+
+    public override async ValueTask<IDisposable?> EnterWriteAsync(CancellationToken cancellationToken)
+    {
+        await writeGate.WaitAsync(cancellationToken);
+        return new Releaser(writeGate);
+    }
 
     public override string? TransactionLockSql => null;
 
@@ -66,4 +76,19 @@ public sealed class SqliteDialect : SqlDialect
 
     public override bool IsTransient(DbException exception) =>
         exception is SqliteException { SqliteErrorCode: 5 or 6 };
+
+    public void Dispose() => writeGate.Dispose();
+
+    private sealed class Releaser(SemaphoreSlim gate) : IDisposable
+    {
+        private int released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref released, 1) == 0)
+            {
+                gate.Release();
+            }
+        }
+    }
 }

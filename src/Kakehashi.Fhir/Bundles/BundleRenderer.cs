@@ -56,7 +56,7 @@ public sealed class BundleRenderer(FhirSerializer serializer, TimeProvider time)
     /// <summary>Writes compact JSON without parsing the stored resources.</summary>
     public void WriteJson(BundleResult result, Stream output)
     {
-        using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
+        using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true, Encoder = FhirSerializer.Encoder });
         writer.WriteStartObject();
         writer.WriteString("resourceType", "Bundle");
         writer.WriteString("id", Guid.NewGuid().ToString("D"));

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Xml;
 using Hl7.Fhir.Model;
@@ -15,8 +16,11 @@ namespace Kakehashi.Fhir.Formats;
 /// </summary>
 public sealed class FhirSerializer(int maxJsonDepth = 64)
 {
-    private static readonly JsonWriterOptions CompactJson = new() { Indented = false, SkipValidation = true };
-    private static readonly JsonWriterOptions PrettyJson = new() { Indented = true, SkipValidation = true };
+    // Japanese text and '+' in offsets stay readable: FHIR JSON is never embedded in HTML, so
+    // the default encoder's HTML-safe escaping (\u5C71\u7530, \u002B) only costs bytes.
+    internal static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+    private static readonly JsonWriterOptions CompactJson = new() { Indented = false, SkipValidation = true, Encoder = Encoder };
+    private static readonly JsonWriterOptions PrettyJson = new() { Indented = true, SkipValidation = true, Encoder = Encoder };
 
     private readonly FhirJsonDeserializer jsonDeserializer = new(new DeserializerSettings());
     private readonly FhirXmlDeserializer xmlDeserializer = new(new DeserializerSettings());

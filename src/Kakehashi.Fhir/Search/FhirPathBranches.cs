@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Kakehashi.Fhir.Search;
 
@@ -6,20 +7,34 @@ namespace Kakehashi.Fhir.Search;
 /// Shared R4 parameters list one branch per resource type ("Condition.code | Observation.code |
 /// …"). Evaluating only the branches for the type being indexed keeps indexing fast on writes.
 /// </summary>
-internal static class FhirPathBranches
+internal static partial class FhirPathBranches
 {
     public static string ForType(string expression, string resourceType)
     {
         var branches = SplitUnion(expression);
         if (branches.Count == 1)
         {
-            return expression;
+            return FasterCast(expression);
         }
 
-        var kept = branches.Where(b => AppliesTo(b, resourceType)).ToList();
+        var kept = branches.Where(b => AppliesTo(b, resourceType)).Select(FasterCast).ToList();
         // An expression not written per type (no branch names a type) is kept whole.
         return kept.Count == 0 && !branches.Any(b => StartsWithTypeName(b)) ? expression : string.Join(" | ", kept);
     }
+
+    /// <summary>
+    /// "(Observation.value as Quantity)" means the same as "Observation.value.ofType(Quantity)"
+    /// for a choice element, but Firely evaluates the operator about three times slower, and
+    /// these branches run for every Observation written.
+    /// </summary>
+    private static string FasterCast(string branch)
+    {
+        var match = CastBranch().Match(branch);
+        return match.Success ? match.Groups["path"].Value + ".ofType(" + match.Groups["type"].Value + ")" : branch;
+    }
+
+    [GeneratedRegex(@"^\(?\s*(?<path>[A-Za-z][A-Za-z0-9_.]*)\s+as\s+(?<type>[A-Za-z]+)\s*\)?$")]
+    private static partial Regex CastBranch();
 
     private static bool AppliesTo(string branch, string resourceType)
     {
@@ -45,7 +60,7 @@ internal static class FhirPathBranches
         var inString = false;
         foreach (var c in expression)
         {
-            if (c == '\'' )
+            if (c == '\'')
             {
                 inString = !inString;
             }

@@ -149,6 +149,20 @@ public sealed class SearchIndexerTests
     }
 
     [Fact]
+    public void Extract_ChoiceElementCasts_IndexOnlyTheMatchingType()
+    {
+        var text = Indexer.Extract(new Observation { Value = new FhirString("Positive") });
+        var concept = Indexer.Extract(new Observation { Value = new CodeableConcept("http://snomed.info/sct", "10828004", null, "陽性") });
+        var period = Indexer.Extract(new Observation { Value = new Period { Start = "2020-01-01" } });
+
+        Assert.Contains(text.Strings, s => s.Param == "value-string" && s.Exact == "Positive");
+        Assert.DoesNotContain(text.Tokens, t => t.Param == "value-concept");
+        Assert.Contains(concept.Tokens, t => t.Param == "value-concept" && t.Code == "10828004");
+        Assert.Contains(concept.Strings, s => s.Param == "value-string" && s.Exact == "陽性");
+        Assert.Contains(period.Dates, d => d.Param == "value-date" && d.End == FhirDateRange.MaxValue);
+    }
+
+    [Fact]
     public void Extract_OpenPeriod_ReachesTheEndOfTime()
     {
         var encounter = new Encounter { Status = Encounter.EncounterStatus.InProgress, Period = new Period { Start = "2024-04-01" } };

@@ -17,6 +17,13 @@ public abstract class SqlDialect
     /// <summary>Begins a write transaction that serializes against other writers where the database needs it.</summary>
     public abstract Task<DbTransaction> BeginWriteTransactionAsync(DbConnection connection, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Waits until this process may start a write transaction; disposing the result lets the
+    /// next writer in. Databases with one writer at a time queue writers here, in memory,
+    /// instead of letting them spin on the database's busy lock.
+    /// </summary>
+    public virtual ValueTask<IDisposable?> EnterWriteAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IDisposable?>(null);
+
     /// <summary>SQL that takes a transaction-scoped lock on an integer key, or null when writers are already serialized.</summary>
     public abstract string? TransactionLockSql { get; }
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Kakehashi.Fhir.Search;
 
@@ -101,15 +102,22 @@ public sealed class SqlResourceStore(SqlDialect dialect) : IResourceStore
 
     public async Task<IResourceTransaction> BeginTransactionAsync(CancellationToken cancellationToken)
     {
-        var connection = await dialect.OpenConnectionAsync(cancellationToken);
+        var gate = await dialect.EnterWriteAsync(cancellationToken);
+        DbConnection? connection = null;
         try
         {
+            connection = await dialect.OpenConnectionAsync(cancellationToken);
             var transaction = await dialect.BeginWriteTransactionAsync(connection, cancellationToken);
-            return new SqlResourceTransaction(dialect, connection, transaction);
+            return new SqlResourceTransaction(dialect, connection, transaction, gate);
         }
         catch
         {
-            await connection.DisposeAsync();
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+
+            gate?.Dispose();
             throw;
         }
     }

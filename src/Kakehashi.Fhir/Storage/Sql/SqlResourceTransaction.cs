@@ -5,7 +5,7 @@ using Kakehashi.Fhir.Search;
 
 namespace Kakehashi.Fhir.Storage.Sql;
 
-internal sealed class SqlResourceTransaction(SqlDialect dialect, DbConnection connection, DbTransaction transaction) : IResourceTransaction
+internal sealed class SqlResourceTransaction(SqlDialect dialect, DbConnection connection, DbTransaction transaction, IDisposable? writeGate) : IResourceTransaction
 {
     // Keeps each multi-row INSERT well under SQLite's and PostgreSQL's parameter limits.
     private const int RowsPerInsert = 200;
@@ -96,6 +96,7 @@ internal sealed class SqlResourceTransaction(SqlDialect dialect, DbConnection co
 
         await transaction.DisposeAsync();
         await connection.DisposeAsync();
+        writeGate?.Dispose();
     }
 
     private async Task WritePointerAsync(ResourceWrite write, CancellationToken cancellationToken)
