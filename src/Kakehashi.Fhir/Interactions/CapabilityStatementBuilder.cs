@@ -8,7 +8,7 @@ namespace Kakehashi.Fhir.Interactions;
 /// <see cref="FhirDispatcher"/> routes; the search parameters come from the live registry,
 /// so a parameter added at runtime appears here too.
 /// </summary>
-public sealed class CapabilityStatementBuilder(SearchParameterRegistry registry, TimeProvider time, string softwareVersion)
+public sealed class CapabilityStatementBuilder(SearchParameterRegistry registry, IEnumerable<IFhirOperation> operations, TimeProvider time, string softwareVersion)
 {
     private static readonly CapabilityStatement.TypeRestfulInteraction[] TypeInteractions =
     [
@@ -37,6 +37,11 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry registry,
             ],
         };
 
+        foreach (var operation in operations.Where(o => o.AppliesTo(null, null)))
+        {
+            rest.Operation.Add(new CapabilityStatement.OperationComponent { Name = operation.Name, Definition = operation.Definition });
+        }
+
         foreach (var type in ModelInfo.SupportedResources.Order(StringComparer.Ordinal))
         {
             var component = new CapabilityStatement.ResourceComponent
@@ -60,6 +65,11 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry registry,
                     Type = parameter.Type,
                     Definition = parameter.Url,
                 });
+            }
+
+            foreach (var operation in operations.Where(o => o.AppliesTo(type, null) || o.AppliesTo(type, "id")).DistinctBy(o => o.Name))
+            {
+                component.Operation.Add(new CapabilityStatement.OperationComponent { Name = operation.Name, Definition = operation.Definition });
             }
 
             rest.Resource.Add(component);

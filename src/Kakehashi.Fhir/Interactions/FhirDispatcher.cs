@@ -14,14 +14,26 @@ namespace Kakehashi.Fhir.Interactions;
 /// batch/transaction processor both come through here, so an interaction behaves the same
 /// however it arrives.
 /// </summary>
-public sealed class FhirDispatcher(ResourceService resources, SearchService search, HistoryService history, CapabilityStatementBuilder capabilities)
+public sealed class FhirDispatcher(
+    ResourceService resources,
+    SearchService search,
+    HistoryService history,
+    CapabilityStatementBuilder capabilities,
+    IEnumerable<IFhirOperation> operations)
 {
+    private readonly IFhirOperation[] operations = [.. operations];
+
     public BundleProcessor? Bundles { get; set; }
 
     public async Task<FhirResponse> DispatchAsync(FhirRequest request, IResourceTransaction? transaction, CancellationToken cancellationToken)
     {
         var segments = request.Segments;
         var method = request.Method == "HEAD" ? "GET" : request.Method;
+        if (segments.Length > 0 && segments[^1].StartsWith('$'))
+        {
+            return await OperationAsync(request, segments, method, transaction, cancellationToken);
+        }
+
         switch (segments.Length)
         {
             case 0:
@@ -100,6 +112,37 @@ public sealed class FhirDispatcher(ResourceService resources, SearchService sear
         }
 
         throw FhirException.NotFound($"No interaction is defined at '{request.Path}'.");
+    }
+
+    private async Task<FhirResponse> OperationAsync(FhirRequest request, string[] segments, string method, IResourceTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var name = segments[^1][1..];
+        var type = segments.Length >= 2 ? segments[0] : null;
+        var id = segments.Length == 3 ? segments[1] : null;
+        if (segments.Length > 3 || (type is not null && !ModelInfo.IsKnownResource(type)))
+        {
+            throw FhirException.NotFound($"No operation is defined at '{request.Path}'.");
+        }
+
+        var operation = operations.FirstOrDefault(o => o.Name == name && o.AppliesTo(type, id))
+            ?? throw FhirException.NotFound($"The operation ${name} is not supported at '{request.Path}'.");
+        if (method != "POST" && !(method == "GET" && operation.IsIdempotent))
+        {
+            throw FhirException.MethodNotAllowed($"${name} must be invoked with POST{(operation.IsIdempotent ? " or GET" : "")}.");
+        }
+
+        var parameters = request.Body as Parameters ?? new Parameters();
+        if (request.Body is { } body and not Parameters)
+        {
+            parameters.Add("resource", body);
+        }
+
+        foreach (var (key, value) in request.Query)
+        {
+            parameters.Add(key, new FhirString(value));
+        }
+
+        return await operation.ExecuteAsync(new OperationRequest(request, type, id, parameters, transaction), cancellationToken);
     }
 
     private async Task<FhirResponse> ProcessBundleAsync(FhirRequest request, CancellationToken cancellationToken)

@@ -25,6 +25,7 @@ public static class FhirEndpoints
         services.AddSingleton(sp => new HistoryService(sp.GetRequiredService<IResourceStore>(), Limits(sp).DefaultPageSize, Limits(sp).MaxPageSize));
         services.AddSingleton(sp => new CapabilityStatementBuilder(
             sp.GetRequiredService<SearchParameterRegistry>(),
+            sp.GetServices<IFhirOperation>(),
             sp.GetRequiredService<TimeProvider>(),
             typeof(FhirEndpoints).Assembly.GetName().Version?.ToString() ?? "0"));
         services.AddSingleton<BundleRenderer>();
