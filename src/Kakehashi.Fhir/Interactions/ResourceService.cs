@@ -19,8 +19,11 @@ public sealed class ResourceService(
     FhirSerializer serializer,
     SearchIndexer indexer,
     SearchQueryParser parser,
-    TimeProvider time)
+    TimeProvider time,
+    IEnumerable<IResourceWriteInterceptor>? interceptors = null)
 {
+    private readonly IResourceWriteInterceptor[] interceptors = [.. (interceptors ?? []).OrderBy(i => i.Order)];
+
     public IResourceStore Store => store;
 
     /// <summary>Reads the current version; inside a transaction, that transaction's own writes are visible.</summary>
@@ -221,8 +224,13 @@ public sealed class ResourceService(
 
     private async Task<StoredResource> WriteAsync(IResourceTransaction tx, Resource resource, string id, int versionId, string method, CancellationToken cancellationToken)
     {
-        var lastUpdated = Now();
         resource.Id = id;
+        foreach (var interceptor in interceptors)
+        {
+            await interceptor.OnWritingAsync(resource, tx, cancellationToken);
+        }
+
+        var lastUpdated = Now();
         resource.Meta ??= new Meta();
         resource.Meta.VersionId = versionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         resource.Meta.LastUpdated = lastUpdated;
