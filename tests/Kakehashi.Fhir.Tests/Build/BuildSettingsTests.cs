@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace Kakehashi.Fhir.Tests.Build;
+
+/// <summary>
+/// The strict build is verified, not assumed: a misspelled property silently does nothing, so
+/// this asks MSBuild what every shipped project actually evaluates to.
+/// </summary>
+public sealed class BuildSettingsTests
+{
+    public static TheoryData<string> Projects => new()
+    {
+        "src/Kakehashi.Fhir/Kakehashi.Fhir.csproj",
+        "src/Kakehashi.Storage.Sqlite/Kakehashi.Storage.Sqlite.csproj",
+        "src/Kakehashi.Storage.Postgres/Kakehashi.Storage.Postgres.csproj",
+        "src/Kakehashi.Server/Kakehashi.Server.csproj",
+    };
+
+    [Theory]
+    [MemberData(nameof(Projects))]
+    public void Project_BuildsWithWarningsAsErrorsNullableAndAnalyzers(string project)
+    {
+        var properties = Evaluate(project, "TreatWarningsAsErrors", "Nullable", "EnforceCodeStyleInBuild", "AnalysisLevel", "ManagePackageVersionsCentrally", "TargetFramework");
+
+        Assert.Equal("true", properties["TreatWarningsAsErrors"]);
+        Assert.Equal("enable", properties["Nullable"]);
+        Assert.Equal("true", properties["EnforceCodeStyleInBuild"]);
+        Assert.StartsWith("latest", properties["AnalysisLevel"]);
+        Assert.Equal("true", properties["ManagePackageVersionsCentrally"]);
+        Assert.Equal("net10.0", properties["TargetFramework"]);
+    }
+
+    private static Dictionary<string, string> Evaluate(string project, params string[] names)
+    {
+        var root = RepositoryRoot();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add("msbuild");
+        start.ArgumentList.Add(Path.Combine(root, project));
+        foreach (var name in names)
+        {
+            start.ArgumentList.Add("-getProperty:" + name);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, output + process.StandardError.ReadToEnd());
+        var json = JsonNode.Parse(output)!["Properties"]!.AsObject();
+        return json.ToDictionary(p => p.Key, p => (string?)p.Value ?? "");
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Kakehashi.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new DirectoryNotFoundException("Kakehashi.sln not found above the test binaries.");
+    }
+}
