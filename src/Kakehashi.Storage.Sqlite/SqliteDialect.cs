@@ -63,7 +63,7 @@ public sealed class SqliteDialect : SqlDialect, IDisposable
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA synchronous=" + synchronous + "; PRAGMA foreign_keys=OFF;";
+        command.CommandText = "PRAGMA synchronous=" + synchronous + "; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824; PRAGMA temp_store=MEMORY;";
         await command.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }

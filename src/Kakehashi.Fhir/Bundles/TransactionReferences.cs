@@ -1,8 +1,8 @@
 using Hl7.Fhir.Model;
-using Task = System.Threading.Tasks.Task;
 using Kakehashi.Fhir.Errors;
 using Kakehashi.Fhir.Interactions;
 using Kakehashi.Fhir.Storage;
+using Task = System.Threading.Tasks.Task;
 
 namespace Kakehashi.Fhir.Bundles;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using Hl7.Fhir.Model;
-using Task = System.Threading.Tasks.Task;
 using Kakehashi.Fhir.Errors;
 using Kakehashi.Fhir.Formats;
+using Task = System.Threading.Tasks.Task;
 
 namespace Kakehashi.Server.Fhir;
 

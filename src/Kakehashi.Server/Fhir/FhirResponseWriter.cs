@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Net;
 using Hl7.Fhir.Model;
-using Task = System.Threading.Tasks.Task;
 using Hl7.Fhir.Serialization;
 using Kakehashi.Fhir.Bundles;
 using Kakehashi.Fhir.Formats;
 using Kakehashi.Fhir.Interactions;
+using Task = System.Threading.Tasks.Task;
 
 namespace Kakehashi.Server.Fhir;
 
