@@ -1,0 +1,134 @@
+using Kakehashi.Server.Tests.Support;
+
+namespace Kakehashi.Server.Tests.Search;
+
+/// <summary>Token parameters: system|code forms, :not, :text, identifiers, booleans, codes and :missing.</summary>
+public abstract class TokenSearchContract(ServerFixture server) : SearchTestBase(server)
+{
+    private static string Condition(string? system, string code, string? text = null) =>
+        $$"""{"resourceType":"Condition","subject":{"reference":"Patient/x"},"code":{"coding":[ { {{(system is null ? "" : $"\"system\":\"{system}\",")}}"code":"{{code}}","display":"d-{{code}}" } ]{{(text is null ? "" : $",\"text\":\"{text}\"")}} } }""";
+
+    [Fact]
+    public async Task Token_CodeSystemForms_FollowTheSpec()
+    {
+        var icd = await CreateAsync(Condition("http://hl7.org/fhir/sid/icd-10", "E11"));
+        var other = await CreateAsync(Condition("urn:other", "E11"));
+        var noSystem = await CreateAsync(Condition(null, "E11"));
+        var icdOther = await CreateAsync(Condition("http://hl7.org/fhir/sid/icd-10", "I10"));
+
+        await ExpectAsync("Condition?code=E11", icd, other, noSystem);
+        await ExpectAsync("Condition?code=http://hl7.org/fhir/sid/icd-10|E11", icd);
+        await ExpectAsync("Condition?code=|E11", noSystem);
+        await ExpectAsync("Condition?code=http://hl7.org/fhir/sid/icd-10|", icd, icdOther);
+        await ExpectAsync("Condition?code=urn:other|E11,http://hl7.org/fhir/sid/icd-10|I10", other, icdOther);
+    }
+
+    [Fact]
+    public async Task Token_CodeIsCaseSensitive()
+    {
+        var upper = await CreateAsync(Condition("urn:s", "ABC"));
+        await CreateAsync(Condition("urn:s", "abc"));
+
+        await ExpectAsync("Condition?code=ABC", upper);
+    }
+
+    [Fact]
+    public async Task Token_Not_IncludesResourcesWithoutAnyValue()
+    {
+        var male = await CreateAsync(Patient("A", gender: "male"));
+        var female = await CreateAsync(Patient("B", gender: "female"));
+        var none = await CreateAsync(Patient("C"));
+
+        await ExpectAsync("Patient?gender:not=male", female, none);
+        await ExpectAsync("Patient?gender:not=male,female", none);
+        Assert.NotEmpty(male);
+    }
+
+    [Fact]
+    public async Task Token_Text_SearchesDisplayAndConceptText()
+    {
+        var diabetes = await CreateAsync(Condition("urn:s", "E11", text: "2型糖尿病"));
+        var hypertension = await CreateAsync(Condition("urn:s", "I10", text: "高血圧症"));
+
+        await ExpectAsync("Condition?code:text=糖尿病", diabetes);
+        await ExpectAsync("Condition?code:text=d-i10", hypertension);
+    }
+
+    [Fact]
+    public async Task Token_Identifier_MatchesSystemAndValue()
+    {
+        var a = await CreateAsync("""{"resourceType":"Patient","identifier":[{"system":"urn:oid:1.2.392.100495.20.3.51","value":"12345"}]}""");
+        var b = await CreateAsync("""{"resourceType":"Patient","identifier":[{"system":"urn:other","value":"12345"}]}""");
+
+        await ExpectAsync("Patient?identifier=12345", a, b);
+        await ExpectAsync("Patient?identifier=urn:oid:1.2.392.100495.20.3.51|12345", a);
+        await ExpectAsync("Patient?identifier=urn:oid:1.2.392.100495.20.3.51|99999");
+    }
+
+    [Fact]
+    public async Task Token_Boolean_MatchesTrueAndFalse()
+    {
+        var active = await CreateAsync("""{"resourceType":"Patient","active":true}""");
+        var inactive = await CreateAsync("""{"resourceType":"Patient","active":false}""");
+
+        await ExpectAsync("Patient?active=true", active);
+        await ExpectAsync("Patient?active=false", inactive);
+    }
+
+    [Fact]
+    public async Task Token_ContactPoint_UsesSystemAsTokenSystem()
+    {
+        var phone = await CreateAsync("""{"resourceType":"Patient","telecom":[{"system":"phone","value":"03-1234-5678"}]}""");
+        var mail = await CreateAsync("""{"resourceType":"Patient","telecom":[{"system":"email","value":"a@example.jp"}]}""");
+
+        await ExpectAsync("Patient?telecom=phone|03-1234-5678", phone);
+        await ExpectAsync("Patient?email=a@example.jp", mail);
+        await ExpectAsync("Patient?phone=03-1234-5678", phone);
+    }
+
+    [Fact]
+    public async Task Token_Missing_SelectsByPresence()
+    {
+        var withGender = await CreateAsync(Patient("A", gender: "other"));
+        var without = await CreateAsync(Patient("B"));
+
+        await ExpectAsync("Patient?gender:missing=true", without);
+        await ExpectAsync("Patient?gender:missing=false", withGender);
+    }
+
+    [Fact]
+    public async Task Token_Id_MatchesAnyOfSeveralIds()
+    {
+        var a = await CreateAsync(Patient("A"));
+        var b = await CreateAsync(Patient("B"));
+        await CreateAsync(Patient("C"));
+
+        await ExpectAsync($"Patient?_id={a},{b}", a, b);
+    }
+
+    [Fact]
+    public async Task Token_TagAndSecurity_AreSearchable()
+    {
+        var secret = await CreateAsync("""{"resourceType":"Patient","meta":{"security":[{"system":"http://terminology.hl7.org/CodeSystem/v3-Confidentiality","code":"R"}]}}""");
+        await CreateAsync(Patient("Open"));
+
+        await ExpectAsync("Patient?_security=http://terminology.hl7.org/CodeSystem/v3-Confidentiality|R", secret);
+    }
+
+    [Fact]
+    public async Task Token_Malformed_Is400()
+    {
+        await ExpectBadRequestAsync("Condition?code=a|b|c", "code");
+        await ExpectBadRequestAsync("Condition?code=|", "code");
+    }
+
+    [Fact]
+    public async Task Token_MissingWithBadValue_Is400()
+    {
+        await ExpectBadRequestAsync("Patient?gender:missing=maybe", "gender:missing");
+    }
+}
+
+public sealed class SqliteTokenSearchTests(SqliteServerFixture server) : TokenSearchContract(server), IClassFixture<SqliteServerFixture>;
+
+public sealed class PostgresTokenSearchTests(PostgresServerFixture server) : TokenSearchContract(server), IClassFixture<PostgresServerFixture>;
