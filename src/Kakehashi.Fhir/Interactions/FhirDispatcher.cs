@@ -45,6 +45,8 @@ public sealed class FhirDispatcher(
                 };
             case 1 when segments[0] == "metadata" && method == "GET":
                 return new FhirResponse { Resource = capabilities.Build(request.BaseUrl) };
+            case 1 when segments[0] == "_search" && method == "POST":
+                return await search.SearchAsync(null, request, transaction, cancellationToken);
             case 1 when segments[0] == "_history" && method == "GET":
                 return await history.HistoryAsync(null, null, request, cancellationToken);
         }
@@ -94,6 +96,12 @@ public sealed class FhirDispatcher(
                 "PATCH" => await resources.PatchAsync(type, id, ParsePatch(request), ParseIfMatch(request), transaction, cancellationToken),
                 _ => throw NotAllowed(request),
             };
+        }
+
+        if (segments.Length == 3 && method == "GET" && (segments[2] == "*" || ModelInfo.IsKnownResource(segments[2])))
+        {
+            // Compartment search: Patient/123/Observation, or Patient/123/* for every type in it.
+            return await search.CompartmentSearchAsync(type, id, segments[2] == "*" ? null : segments[2], request, transaction, cancellationToken);
         }
 
         if (segments[2] == "_history" && method == "GET")

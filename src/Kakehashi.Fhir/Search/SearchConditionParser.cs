@@ -57,6 +57,8 @@ internal sealed class SearchConditionParser(SearchParameterRegistry registry)
             (SearchParamType.String, "exact") => new StringCondition(code, StringMatch.Exact, SearchValueParser.Alternatives(value)),
             (SearchParamType.Token, null) => new TokenCondition(code, Tokens(value)),
             (SearchParamType.Token, "not") => new NotCondition(new TokenCondition(code, Tokens(value))),
+            (SearchParamType.Token, "in") => new ValueSetCondition(code, SearchValueParser.Alternatives(value), Negate: false),
+            (SearchParamType.Token, "not-in") => new ValueSetCondition(code, SearchValueParser.Alternatives(value), Negate: true),
             (SearchParamType.Token, "text") => new TokenCondition(code, [.. Normalized(value).Select(t => new TokenValue(null, t))], MatchText: true),
             (SearchParamType.Reference, "identifier") => new TokenCondition(code + KnownSearchParameters.IdentifierSuffix, Tokens(value)),
             (SearchParamType.Reference, _) => new ReferenceCondition(code, References(definition, modifier, key, value)),

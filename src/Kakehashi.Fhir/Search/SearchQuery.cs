@@ -32,6 +32,9 @@ public sealed record SearchQuery(
     /// <summary>Parameters skipped in lenient mode, to be reported back to the client.</summary>
     public IReadOnlyList<string> IgnoredParameters { get; init; } = [];
 
+    /// <summary>The signed paging cursor (<c>_cursor</c>) as received, not yet verified.</summary>
+    public string? Cursor { get; init; }
+
     public static SearchQuery ById(string resourceType, string id) =>
         new(resourceType, [new IdCondition([id])], 2, 0);
 }

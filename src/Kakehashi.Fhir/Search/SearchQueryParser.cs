@@ -43,6 +43,7 @@ public sealed class SearchQueryParser(SearchParameterRegistry registry)
             Summary = builder.Summary,
             Elements = builder.Elements,
             IgnoredParameters = builder.Ignored,
+            Cursor = builder.Cursor,
         };
     }
 
@@ -71,6 +72,10 @@ public sealed class SearchQueryParser(SearchParameterRegistry registry)
                 return;
             case KnownSearchParameters.Offset:
                 builder.Offset = ParseNonNegative(key, value);
+                return;
+            case SearchCursor.Parameter:
+                // Verified and turned into an offset by the search service, which holds the key.
+                builder.Cursor = value;
                 return;
             case KnownSearchParameters.Sort:
                 builder.Sort = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => ParseSort(resourceType, s))];
@@ -208,5 +213,7 @@ public sealed class SearchQueryParser(SearchParameterRegistry registry)
         public List<string> Elements { get; set; } = [];
 
         public List<string> Ignored { get; } = [];
+
+        public string? Cursor { get; set; }
     }
 }

@@ -44,6 +44,8 @@ internal sealed class SqlConditionBuilder(SqlStatement statement)
         UriCondition uri => Exists("idx_uri", uri.Param, owner, i => Any(uri.Values, v => UriValue(uri.Match, v, i))),
         ChainCondition chain => Chain(chain, owner),
         HasCondition has => Has(has, owner),
+        CompartmentCondition compartment => Compartment(compartment, owner),
+        AnyCondition any => any.Alternatives.Count == 0 ? "1 = 0" : "(" + string.Join(" OR ", any.Alternatives.Select(a => "(" + Build(a, owner) + ")")) + ")",
         _ => throw new NotSupportedException("No SQL translation for " + condition.GetType().Name + "."),
     };
 
@@ -226,5 +228,31 @@ internal sealed class SqlConditionBuilder(SqlStatement statement)
             + $" WHERE {h}.resource_type = {statement.Add(has.SourceType)} AND {h}.param = {statement.Add(has.Param)}"
             + $" AND {h}.target_type = {owner}.resource_type AND {h}.target_id = {owner}.id"
             + $" AND {s}.is_deleted = 0 AND {Build(has.Inner, s)})";
+    }
+
+    /// <summary>
+    /// The members of a compartment: one semi-join over the reverse reference index (target
+    /// type and id first), so the cost follows the size of the compartment, not of the table.
+    /// </summary>
+    private string Compartment(CompartmentCondition compartment, string owner)
+    {
+        var parts = new List<string>();
+        var type = statement.Add(compartment.CompartmentType);
+        var id = statement.Add(compartment.CompartmentId);
+        if (compartment.IncludesOwner)
+        {
+            parts.Add($"({owner}.resource_type = {type} AND {owner}.id = {id})");
+        }
+
+        if (compartment.Members.Count > 0)
+        {
+            var x = NextAlias("x");
+            var members = string.Join(" OR ", compartment.Members.Select(m =>
+                $"({x}.resource_type = {statement.Add(m.ResourceType)} AND {x}.param IN ({string.Join(", ", m.Params.Select(statement.Add))}))"));
+            parts.Add($"({owner}.resource_type, {owner}.id) IN (SELECT {x}.resource_type, {x}.id FROM idx_reference {x}"
+                + $" WHERE {x}.target_type = {type} AND {x}.target_id = {id} AND ({members}))");
+        }
+
+        return parts.Count == 0 ? "1 = 0" : "(" + string.Join(" OR ", parts) + ")";
     }
 }

@@ -12,6 +12,9 @@ public static class SqlSearchRunner
         "SELECT v.resource_type, v.id, v.version_id, v.last_updated, v.is_deleted, v.data " +
         "FROM resources r JOIN resource_versions v ON v.resource_type = r.resource_type AND v.id = r.id AND v.version_id = r.version_id ";
 
+    /// <summary>Beyond this many matches <c>_total=estimate</c> stops counting.</summary>
+    public const int EstimateCap = 10_000;
+
     public static async Task<SearchPage> RunAsync(SearchQuery query, ISqlExecutor executor, CancellationToken cancellationToken)
     {
         List<StoredResource> rows = [];
@@ -32,13 +35,22 @@ public static class SqlSearchRunner
         }
 
         int? total = null;
-        if (query.Total != SearchTotalMode.None)
+        if (query.Total == SearchTotalMode.Accurate)
         {
             var count = new SqlStatement("");
             count.Text = "SELECT COUNT(*) FROM resources r WHERE " + new SqlConditionBuilder(count).Where(query, "r");
             total = (int)await executor.QueryScalarAsync(count, cancellationToken);
             // A count-only request (_count=0) has no next page to link to.
             hasMore = query.Count > 0 && total > query.Offset + query.Count;
+        }
+        else if (query.Total == SearchTotalMode.Estimate)
+        {
+            // A bounded count: exact up to the cap, and never slower than reading that many index
+            // rows however large the result. Past the cap the cap itself is reported, a lower bound.
+            var count = new SqlStatement("");
+            count.Text = "SELECT COUNT(*) FROM (SELECT 1 AS one FROM resources r WHERE " + new SqlConditionBuilder(count).Where(query, "r")
+                + " LIMIT " + Invariant(EstimateCap + 1) + ") bounded";
+            total = (int)Math.Min(await executor.QueryScalarAsync(count, cancellationToken), EstimateCap);
         }
         else if (!hasMore && (rows.Count > 0 || query.Offset == 0) && query.Count > 0)
         {

@@ -41,6 +41,7 @@ public static class FhirEndpoints
         });
         services.AddSingleton<FhirRequestReader>();
         services.AddSingleton<FhirResponseWriter>();
+        builder.AddSearchOperations();
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
