@@ -6,13 +6,15 @@ using Microsoft.Data.Sqlite;
 namespace Kakehashi.Storage.Sqlite;
 
 /// <summary>
-/// SQLite in WAL mode: readers never block the single writer, and write transactions start
-/// with <c>BEGIN IMMEDIATE</c>, so writers are serialized and need no extra locks.
+/// SQLite in WAL mode: readers use pooled connections and never block the single writer;
+/// writes run one at a time on one connection with group commit (<see cref="SqliteGroupCommit"/>),
+/// so they need no extra locks and share the cost of each commit.
 /// </summary>
 public sealed class SqliteDialect : SqlDialect, IDisposable
 {
     private readonly string connectionString;
     private readonly string synchronous;
+    private readonly SqliteGroupCommit groupCommit;
 
     public SqliteDialect(string databasePath, bool durable = true)
     {
@@ -33,24 +35,22 @@ public sealed class SqliteDialect : SqlDialect, IDisposable
 
         // FULL syncs the WAL on every commit: a committed write survives power loss.
         synchronous = durable ? "FULL" : "NORMAL";
-        using var connection = new SqliteConnection(connectionString);
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode=WAL;";
-        command.ExecuteNonQuery();
-    }
+        using (var connection = new SqliteConnection(connectionString))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode=WAL;";
+            command.ExecuteNonQuery();
+        }
 
-    // SQLite admits one writer at a time. Queuing writers here costs microseconds; letting them
-    // contend for the file lock makes them sleep in the driver's busy-retry loop instead.
-    private readonly SemaphoreSlim writeGate = new(1, 1);
+        groupCommit = new SqliteGroupCommit(OpenConfigured);
+    }
 
     public override string Name => "Sqlite";
 
-    public override async ValueTask<IDisposable?> EnterWriteAsync(CancellationToken cancellationToken)
-    {
-        await writeGate.WaitAsync(cancellationToken);
-        return new Releaser(writeGate);
-    }
+    /// <summary>All writes go through one connection, grouped into shared commits.</summary>
+    public override Task<SqlWriteUnit> BeginWriteUnitAsync(CancellationToken cancellationToken) =>
+        groupCommit.BeginAsync(cancellationToken);
 
     public override string? TransactionLockSql => null;
 
@@ -58,15 +58,9 @@ public sealed class SqliteDialect : SqlDialect, IDisposable
 
     public override Assembly MigrationAssembly => typeof(SqliteDialect).Assembly;
 
-    public override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA synchronous=" + synchronous + "; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824; PRAGMA temp_store=MEMORY;";
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        return connection;
-    }
+    // Opening a pooled connection is microseconds; SQLite work is synchronous in this driver anyway.
+    public override Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<DbConnection>(OpenConfigured());
 
     public override Task<DbTransaction> BeginWriteTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>
         Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
@@ -77,18 +71,15 @@ public sealed class SqliteDialect : SqlDialect, IDisposable
     public override bool IsTransient(DbException exception) =>
         exception is SqliteException { SqliteErrorCode: 5 or 6 };
 
-    public void Dispose() => writeGate.Dispose();
+    public void Dispose() => groupCommit.Dispose();
 
-    private sealed class Releaser(SemaphoreSlim gate) : IDisposable
+    private SqliteConnection OpenConfigured()
     {
-        private int released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref released, 1) == 0)
-            {
-                gate.Release();
-            }
-        }
+        var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous=" + synchronous + "; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824; PRAGMA temp_store=MEMORY;";
+        command.ExecuteNonQuery();
+        return connection;
     }
 }

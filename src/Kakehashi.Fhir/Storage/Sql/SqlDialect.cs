@@ -18,11 +18,11 @@ public abstract class SqlDialect
     public abstract Task<DbTransaction> BeginWriteTransactionAsync(DbConnection connection, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Waits until this process may start a write transaction; disposing the result lets the
-    /// next writer in. Databases with one writer at a time queue writers here, in memory,
-    /// instead of letting them spin on the database's busy lock.
+    /// Starts the database side of a write transaction. The default gives each unit its own
+    /// connection and transaction; a dialect may override it (SQLite groups units into one commit).
     /// </summary>
-    public virtual ValueTask<IDisposable?> EnterWriteAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IDisposable?>(null);
+    public virtual Task<SqlWriteUnit> BeginWriteUnitAsync(CancellationToken cancellationToken) =>
+        DedicatedSqlWriteUnit.BeginAsync(this, cancellationToken);
 
     /// <summary>SQL that takes a transaction-scoped lock on an integer key, or null when writers are already serialized.</summary>
     public abstract string? TransactionLockSql { get; }

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Globalization;
 using Kakehashi.Fhir.Search;
 
@@ -100,27 +99,8 @@ public sealed class SqlResourceStore(SqlDialect dialect) : IResourceStore
         return await SqlSearchRunner.RunAsync(query, new SqlCommandRunner(connection, null), cancellationToken);
     }
 
-    public async Task<IResourceTransaction> BeginTransactionAsync(CancellationToken cancellationToken)
-    {
-        var gate = await dialect.EnterWriteAsync(cancellationToken);
-        DbConnection? connection = null;
-        try
-        {
-            connection = await dialect.OpenConnectionAsync(cancellationToken);
-            var transaction = await dialect.BeginWriteTransactionAsync(connection, cancellationToken);
-            return new SqlResourceTransaction(dialect, connection, transaction, gate);
-        }
-        catch
-        {
-            if (connection is not null)
-            {
-                await connection.DisposeAsync();
-            }
-
-            gate?.Dispose();
-            throw;
-        }
-    }
+    public async Task<IResourceTransaction> BeginTransactionAsync(CancellationToken cancellationToken) =>
+        new SqlResourceTransaction(dialect, await dialect.BeginWriteUnitAsync(cancellationToken));
 
     internal static async Task<StoredResource?> ReadLatestAsync(SqlCommandRunner runner, string resourceType, string id, CancellationToken cancellationToken)
     {

@@ -5,7 +5,7 @@ using Kakehashi.Fhir.Search;
 
 namespace Kakehashi.Fhir.Storage.Sql;
 
-internal sealed class SqlResourceTransaction(SqlDialect dialect, DbConnection connection, DbTransaction transaction, IDisposable? writeGate) : IResourceTransaction
+internal sealed class SqlResourceTransaction(SqlDialect dialect, SqlWriteUnit unit) : IResourceTransaction, ISqlTransaction
 {
     // Keeps each multi-row INSERT well under SQLite's and PostgreSQL's parameter limits.
     private const int RowsPerInsert = 200;
@@ -13,8 +13,13 @@ internal sealed class SqlResourceTransaction(SqlDialect dialect, DbConnection co
     private static readonly string[] IndexTables =
         ["idx_string", "idx_token", "idx_reference", "idx_date", "idx_number", "idx_quantity", "idx_uri"];
 
-    private readonly SqlCommandRunner runner = new(connection, transaction);
-    private bool completed;
+    private readonly SqlCommandRunner runner = new(unit.Connection, unit.Transaction);
+
+    public SqlDialect Dialect => dialect;
+
+    public DbConnection Connection => unit.Connection;
+
+    public DbTransaction Transaction => unit.Transaction;
 
     public Task<StoredResource?> ReadAsync(string resourceType, string id, CancellationToken cancellationToken) =>
         SqlResourceStore.ReadLatestAsync(runner, resourceType, id, cancellationToken);
@@ -74,30 +79,9 @@ internal sealed class SqlResourceTransaction(SqlDialect dialect, DbConnection co
         }
     }
 
-    public async Task CommitAsync(CancellationToken cancellationToken)
-    {
-        await transaction.CommitAsync(cancellationToken);
-        completed = true;
-    }
+    public Task CommitAsync(CancellationToken cancellationToken) => unit.CommitAsync(cancellationToken);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!completed)
-        {
-            try
-            {
-                await transaction.RollbackAsync();
-            }
-            catch (DbException)
-            {
-                // The connection may already be broken; disposing it discards the transaction anyway.
-            }
-        }
-
-        await transaction.DisposeAsync();
-        await connection.DisposeAsync();
-        writeGate?.Dispose();
-    }
+    public ValueTask DisposeAsync() => unit.DisposeAsync();
 
     private async Task WritePointerAsync(ResourceWrite write, CancellationToken cancellationToken)
     {
