@@ -75,6 +75,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         var limit = scenario.Finite
             ? TimeSpan.FromSeconds(options.IntSetting("max-seconds", int.MaxValue / 1000))
             : options.Duration;
+        var load = LoadAverage();
         var clock = Stopwatch.StartNew();
         Exception? failure = null;
         try
@@ -118,6 +119,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
             ServerHighWaterMiB = highWater is { } h ? Math.Round(h, 1) : null,
             Operations = operations,
             ErrorSamples = recorder.ErrorSamples,
+            LoadAtStart = load,
         };
     }
 
@@ -181,6 +183,18 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         }
 
         return new MachineInfo(Environment.MachineName, System.Runtime.InteropServices.RuntimeInformation.OSDescription, cpu, Environment.ProcessorCount, Environment.Version.ToString(), load);
+    }
+
+    private static string? LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     private static string? GitCommit()

@@ -36,6 +36,9 @@ public sealed record ScenarioResult
     /// <summary>The server's lifetime peak resident set (VmHWM) at the end of the scenario (MiB).</summary>
     public double? ServerHighWaterMiB { get; init; }
 
+    /// <summary>The 1-minute load average when the timed run started (other work on the machine).</summary>
+    public string? LoadAtStart { get; init; }
+
     public IReadOnlyList<OperationResult> Operations { get; init; } = [];
 
     public IReadOnlyList<string> ErrorSamples { get; init; } = [];

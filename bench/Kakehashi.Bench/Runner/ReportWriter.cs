@@ -49,11 +49,11 @@ public static class ReportWriter
         md.AppendLine(CultureInfo.InvariantCulture, $"- machine: {report.Machine.Cpu}, {report.Machine.Cores} cores, {report.Machine.Os}, .NET {report.Machine.Runtime}, load at start {report.Machine.LoadAverage}");
         md.AppendLine(CultureInfo.InvariantCulture, $"- concurrency {report.Concurrency}, duration {report.DurationSeconds:N0}s, warm-up {report.WarmupSeconds:N0}s");
         md.AppendLine();
-        md.AppendLine("| scenario | status | requests | req/s | resources/s | errors | server peak RSS MiB |");
-        md.AppendLine("|---|---|---:|---:|---:|---:|---:|");
+        md.AppendLine("| scenario | status | requests | seconds | req/s | resources/s | errors | server peak RSS MiB | load at start |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var s in report.Scenarios)
         {
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {s.Name} | {s.Status} | {s.Requests:N0} | {s.RequestsPerSecond:N1} | {(s.ResourcesPerSecond is { } r ? r.ToString("N0", CultureInfo.InvariantCulture) : "")} | {s.Errors} | {(s.ServerPeakRssMiB is { } m ? m.ToString("N0", CultureInfo.InvariantCulture) : "")} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {s.Name} | {s.Status} | {s.Requests:N0} | {s.Seconds:N1} | {s.RequestsPerSecond:N1} | {(s.ResourcesPerSecond is { } r ? r.ToString("N0", CultureInfo.InvariantCulture) : "")} | {s.Errors} | {(s.ServerPeakRssMiB is { } m ? m.ToString("N0", CultureInfo.InvariantCulture) : "")} | {s.LoadAtStart} |");
         }
 
         md.AppendLine();
