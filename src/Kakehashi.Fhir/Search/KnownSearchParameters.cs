@@ -27,4 +27,7 @@ public static class KnownSearchParameters
 
     /// <summary>Suffix of the token entries that index <c>Reference.identifier</c> for <c>:identifier</c>.</summary>
     public const string IdentifierSuffix = ":identifier";
+
+    /// <summary>Suffix of the token entries that index Identifier type and value together for <c>:of-type</c>.</summary>
+    public const string OfTypeSuffix = ":of-type";
 }

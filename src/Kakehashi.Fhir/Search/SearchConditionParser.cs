@@ -8,7 +8,7 @@ namespace Kakehashi.Fhir.Search;
 /// <c>_has:Type:param:…</c>) into a <see cref="SearchCondition"/>, checking it against the
 /// registry so unknown parameters and modifiers fail here rather than in SQL.
 /// </summary>
-internal sealed class SearchConditionParser(SearchParameterRegistry registry)
+internal sealed class SearchConditionParser(SearchParameterRegistry registry, Terminology.CodeSystemAliases? aliases = null)
 {
     public SearchCondition Parse(string? resourceType, string key, string value)
     {
@@ -37,7 +37,7 @@ internal sealed class SearchConditionParser(SearchParameterRegistry registry)
         }
     }
 
-    private static SearchCondition ParseTyped(SearchParameterDefinition definition, string? modifier, string key, string value)
+    private SearchCondition ParseTyped(SearchParameterDefinition definition, string? modifier, string key, string value)
     {
         var code = definition.Code;
         switch (code)
@@ -59,6 +59,7 @@ internal sealed class SearchConditionParser(SearchParameterRegistry registry)
             (SearchParamType.Token, "not") => new NotCondition(new TokenCondition(code, Tokens(value))),
             (SearchParamType.Token, "in") => new ValueSetCondition(code, SearchValueParser.Alternatives(value), Negate: false),
             (SearchParamType.Token, "not-in") => new ValueSetCondition(code, SearchValueParser.Alternatives(value), Negate: true),
+            (SearchParamType.Token, "of-type") => new TokenCondition(code + KnownSearchParameters.OfTypeSuffix, OfType(value)),
             (SearchParamType.Token, "text") => new TokenCondition(code, [.. Normalized(value).Select(t => new TokenValue(null, t))], MatchText: true),
             (SearchParamType.Reference, "identifier") => new TokenCondition(code + KnownSearchParameters.IdentifierSuffix, Tokens(value)),
             (SearchParamType.Reference, _) => new ReferenceCondition(code, References(definition, modifier, key, value)),
@@ -77,8 +78,28 @@ internal sealed class SearchConditionParser(SearchParameterRegistry registry)
     private static List<string> Normalized(string value) =>
         [.. SearchValueParser.Alternatives(value).Select(TextNormalizer.Normalize).Where(v => v.Length > 0)];
 
-    private static List<TokenValue> Tokens(string value) =>
-        [.. SearchValueParser.SplitEscaped(value, ',').Where(v => v.Length > 0).Select(SearchValueParser.ParseToken)];
+    /// <summary><c>:of-type</c> values: <c>type-system|type-code|identifier-value</c>, all three required.</summary>
+    private List<TokenValue> OfType(string value)
+    {
+        var values = new List<TokenValue>();
+        foreach (var alternative in SearchValueParser.SplitEscaped(value, ',').Where(v => v.Length > 0))
+        {
+            var parts = SearchValueParser.SplitEscaped(alternative, '|').Select(SearchValueParser.Unescape).ToList();
+            if (parts.Count != 3 || parts.Any(p => p.Length == 0))
+            {
+                throw new FormatException("':of-type' takes type-system|type-code|value");
+            }
+
+            values.Add(new TokenValue(aliases?.Canonical(parts[0]) ?? parts[0], parts[1] + "|" + parts[2]));
+        }
+
+        return values;
+    }
+
+    // Systems are compared by their canonical name, as indexed: an OID and its URL find the same codes.
+    private List<TokenValue> Tokens(string value) =>
+        [.. SearchValueParser.SplitEscaped(value, ',').Where(v => v.Length > 0).Select(SearchValueParser.ParseToken)
+            .Select(t => aliases is null || t.System is null ? t : t with { System = aliases.Canonical(t.System) })];
 
     private static List<ReferenceValue> References(SearchParameterDefinition definition, string? modifier, string key, string value)
     {

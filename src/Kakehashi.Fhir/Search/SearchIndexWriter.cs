@@ -6,7 +6,7 @@ namespace Kakehashi.Fhir.Search;
 /// Turns the FHIRPath results of one parameter into index entries according to the
 /// parameter's type (R4 "search" page, table of type mappings), dropping duplicates.
 /// </summary>
-internal sealed class SearchIndexWriter
+internal sealed class SearchIndexWriter(Terminology.CodeSystemAliases? aliases = null)
 {
     // Long free text (narrative-like strings) would overflow a B-tree key; prefixes are what search uses anyway.
     private const int MaxIndexedLength = 400;
@@ -94,12 +94,12 @@ internal sealed class SearchIndexWriter
         switch (poco)
         {
             case Coding coding:
-                AddToken(param, coding.System, coding.Code, coding.Display);
+                AddToken(param, Canonical(coding.System), coding.Code, coding.Display);
                 break;
             case CodeableConcept concept:
                 foreach (var coding in concept.Coding)
                 {
-                    AddToken(param, coding.System, coding.Code, coding.Display ?? concept.Text);
+                    AddToken(param, Canonical(coding.System), coding.Code, coding.Display ?? concept.Text);
                 }
 
                 if (concept.Text is not null)
@@ -109,7 +109,16 @@ internal sealed class SearchIndexWriter
 
                 break;
             case Identifier identifier:
-                AddToken(param, identifier.System, identifier.Value, identifier.Type?.Text);
+                AddToken(param, Canonical(identifier.System), identifier.Value, identifier.Type?.Text);
+                if (identifier.Value is not null && identifier.Type is { } identifierType)
+                {
+                    // ":of-type" matches type and value together, so both go into one entry.
+                    foreach (var typeCoding in identifierType.Coding.Where(c => c.Code is not null))
+                    {
+                        AddToken(param + KnownSearchParameters.OfTypeSuffix, Canonical(typeCoding.System), typeCoding.Code + "|" + identifier.Value, null);
+                    }
+                }
+
                 break;
             case ContactPoint contact:
                 // The ContactPoint system ("phone", "email") stands in the token system slot.
@@ -162,7 +171,7 @@ internal sealed class SearchIndexWriter
                 if (reference.Identifier is { } identifier)
                 {
                     // Stored as a token so that ":identifier" can use the token search.
-                    AddToken(param + KnownSearchParameters.IdentifierSuffix, identifier.System, identifier.Value, null);
+                    AddToken(param + KnownSearchParameters.IdentifierSuffix, Canonical(identifier.System), identifier.Value, null);
                 }
 
                 AddReference(param, reference.Reference);
@@ -336,6 +345,9 @@ internal sealed class SearchIndexWriter
             }
         }
     }
+
+    /// <summary>The canonical name of a code or identifier system, so that its aliases (OID, URL) index alike.</summary>
+    private string? Canonical(string? system) => aliases is null ? system : aliases.Canonical(system);
 
     private static string? Empty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 

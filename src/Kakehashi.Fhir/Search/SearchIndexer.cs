@@ -11,7 +11,7 @@ namespace Kakehashi.Fhir.Search;
 /// (type, parameter) and trimmed to the branches for that type, because this runs on every
 /// create/update and inside bundles of hundreds of resources.
 /// </summary>
-public sealed class SearchIndexer(SearchParameterRegistry registry)
+public sealed class SearchIndexer(SearchParameterRegistry registry, Terminology.CodeSystemAliases? aliases = null)
 {
     private static readonly FhirPathCompiler Compiler = new(new SymbolTable().AddStandardFP().AddFhirExtensions());
 
@@ -26,7 +26,7 @@ public sealed class SearchIndexer(SearchParameterRegistry registry)
         var plan = PlanFor(resource.TypeName);
         var node = resource.ToPocoNode(ModelInfo.ModelInspector);
         var context = new FhirEvaluationContext { ElementResolver = ResolveToEmptyTarget };
-        var writer = new SearchIndexWriter();
+        var writer = new SearchIndexWriter(aliases);
         foreach (var (definition, expression) in plan.Parameters)
         {
             foreach (var value in expression([node], context))

@@ -10,9 +10,9 @@ namespace Kakehashi.Fhir.Search;
 /// a 400 naming the parameter, because silently ignoring a filter returns the wrong patients'
 /// data. With <c>Prefer: handling=lenient</c> those parameters are listed instead.
 /// </summary>
-public sealed class SearchQueryParser(SearchParameterRegistry registry)
+public sealed class SearchQueryParser(SearchParameterRegistry registry, Terminology.CodeSystemAliases? aliases = null)
 {
-    private readonly SearchConditionParser _conditions = new(registry);
+    private readonly SearchConditionParser _conditions = new(registry, aliases);
 
     public SearchQuery Parse(string? resourceType, IEnumerable<KeyValuePair<string, string>> parameters, bool lenient)
     {

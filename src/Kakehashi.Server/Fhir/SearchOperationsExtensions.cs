@@ -26,7 +26,29 @@ public static class SearchOperationsExtensions
             sp.GetRequiredService<IOptions<KakehashiOptions>>().Value.Storage.DataDirectory)));
         services.AddSingleton<ValueSetConditionResolver>();
         services.AddSingleton<IFhirOperation, PatientEverythingOperation>();
+
+        // One registry per server (replacing the process-wide default registered before): the R4
+        // parameters, JP Core's, and those created at run time, which must not leak between hosts.
+        services.AddSingleton(sp =>
+        {
+            var registry = new SearchParameterRegistry();
+            PackageSearchParameters.Register(registry, PackagesFolder(sp.GetRequiredService<IHostEnvironment>()));
+            return registry;
+        });
+        services.AddSingleton<IResourceWriteInterceptor, SearchParameterWriteInterceptor>();
+        services.AddSingleton<StoredSearchParameters>();
+        services.AddSingleton<ReindexJobs>();
+        services.AddSingleton<IFhirOperation, ReindexOperation>();
+        services.AddSingleton<IFhirOperation, ReindexStatusOperation>();
+        services.AddHostedService<SearchStartup>();
         return builder;
+    }
+
+    /// <summary>The FHIR packages folder: beside the project when run from source, else beside the binaries.</summary>
+    internal static string PackagesFolder(IHostEnvironment environment)
+    {
+        string[] candidates = [Path.Combine(environment.ContentRootPath, "packages"), Path.Combine(AppContext.BaseDirectory, "packages")];
+        return candidates.FirstOrDefault(c => File.Exists(Path.Combine(c, PackageSearchParameters.Packages[0]))) ?? candidates[0];
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Kakehashi.Server.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Kakehashi.Server.Tests.Search;
 
@@ -113,6 +114,30 @@ public abstract class TokenSearchContract(ServerFixture server) : SearchTestBase
         await CreateAsync(Patient("Open"));
 
         await ExpectAsync("Patient?_security=http://terminology.hl7.org/CodeSystem/v3-Confidentiality|R", secret);
+    }
+
+    [Fact]
+    public async Task Token_OfType_MatchesIdentifierTypeAndValueTogether()
+    {
+        var mr = await CreateAsync("""{"resourceType":"Patient","identifier":[{"type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v2-0203","code":"MR"}]},"system":"urn:oid:1.2.392.100495.20.3.51.11311234567","value":"00012345"}]}""");
+        await CreateAsync("""{"resourceType":"Patient","identifier":[{"type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v2-0203","code":"SS"}]},"system":"urn:other","value":"00012345"}]}""");
+
+        await ExpectAsync("Patient?identifier:of-type=http://terminology.hl7.org/CodeSystem/v2-0203|MR|00012345", mr);
+        await ExpectAsync("Patient?identifier:of-type=http://terminology.hl7.org/CodeSystem/v2-0203|MR|99999999");
+        await ExpectBadRequestAsync($"Patient?identifier:of-type=MR|00012345&{Mine}", "of-type");
+    }
+
+    [Fact]
+    public async Task Token_SystemAliases_MatchEitherSpelling()
+    {
+        var oid = "urn:oid:1.2.392.999." + Random.Shared.Next(1_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var url = "http://jpfhir.jp/fhir/test/" + Tag;
+        Server.Services.GetRequiredService<Kakehashi.Fhir.Terminology.CodeSystemAliases>().Add(oid, url);
+        var byOid = await CreateAsync(Condition(oid, "X1"));
+        var byUrl = await CreateAsync(Condition(url, "X1"));
+
+        await ExpectAsync($"Condition?code={oid}|X1", byOid, byUrl);
+        await ExpectAsync($"Condition?code={url}|X1", byOid, byUrl);
     }
 
     [Fact]

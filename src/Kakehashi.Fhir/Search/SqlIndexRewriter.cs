@@ -1,0 +1,67 @@
+using System.Text;
+using Kakehashi.Fhir.Storage.Sql;
+
+namespace Kakehashi.Fhir.Search;
+
+/// <summary>
+/// Replaces the index rows of one resource without writing a new version: what
+/// <c>$reindex</c> needs after a search parameter was added. Same row shapes as the write path.
+/// </summary>
+internal static class SqlIndexRewriter
+{
+    private const int RowsPerInsert = 200;
+
+    private static readonly string[] Tables =
+        ["idx_string", "idx_token", "idx_reference", "idx_date", "idx_number", "idx_quantity", "idx_uri"];
+
+    public static async Task ReplaceAsync(SqlCommandRunner runner, string resourceType, string id, SearchIndex index, CancellationToken cancellationToken)
+    {
+        foreach (var table in Tables)
+        {
+            var delete = new SqlStatement("DELETE FROM " + table + " WHERE resource_type = @p0 AND id = @p1");
+            delete.Add(resourceType);
+            delete.Add(id);
+            await runner.ExecuteAsync(delete, cancellationToken);
+        }
+
+        await InsertAsync(runner, "idx_string (resource_type, id, param, value_norm, value_exact)", resourceType, id, index.Strings,
+            e => [e.Param, e.Normalized, e.Exact], cancellationToken);
+        await InsertAsync(runner, "idx_token (resource_type, id, param, system, code, text_norm)", resourceType, id, index.Tokens,
+            e => [e.Param, e.System, e.Code, e.TextNormalized], cancellationToken);
+        await InsertAsync(runner, "idx_reference (resource_type, id, param, target_type, target_id, target_url)", resourceType, id, index.References,
+            e => [e.Param, e.TargetType, e.TargetId, e.Url], cancellationToken);
+        await InsertAsync(runner, "idx_date (resource_type, id, param, start_us, end_us)", resourceType, id, index.Dates,
+            e => [e.Param, e.Start, e.End], cancellationToken);
+        await InsertAsync(runner, "idx_number (resource_type, id, param, low, high)", resourceType, id, index.Numbers,
+            e => [e.Param, (double)e.Low, (double)e.High], cancellationToken);
+        await InsertAsync(runner, "idx_quantity (resource_type, id, param, system, code, low, high)", resourceType, id, index.Quantities,
+            e => [e.Param, e.System, e.Code, (double)e.Low, (double)e.High], cancellationToken);
+        await InsertAsync(runner, "idx_uri (resource_type, id, param, value)", resourceType, id, index.Uris,
+            e => [e.Param, e.Value], cancellationToken);
+    }
+
+    private static async Task InsertAsync<T>(SqlCommandRunner runner, string tableAndColumns, string resourceType, string id, List<T> entries, Func<T, object?[]> values, CancellationToken cancellationToken)
+    {
+        for (var start = 0; start < entries.Count; start += RowsPerInsert)
+        {
+            var statement = new SqlStatement("");
+            var text = new StringBuilder("INSERT INTO ").Append(tableAndColumns).Append(" VALUES ");
+            var typeParam = statement.Add(resourceType);
+            var idParam = statement.Add(id);
+            var end = Math.Min(entries.Count, start + RowsPerInsert);
+            for (var i = start; i < end; i++)
+            {
+                text.Append(i == start ? "(" : ", (").Append(typeParam).Append(", ").Append(idParam);
+                foreach (var value in values(entries[i]))
+                {
+                    text.Append(", ").Append(statement.Add(value));
+                }
+
+                text.Append(')');
+            }
+
+            statement.Text = text.ToString();
+            await runner.ExecuteAsync(statement, cancellationToken);
+        }
+    }
+}
