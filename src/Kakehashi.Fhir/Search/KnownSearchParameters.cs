@@ -30,4 +30,7 @@ public static class KnownSearchParameters
 
     /// <summary>Suffix of the token entries that index Identifier type and value together for <c>:of-type</c>.</summary>
     public const string OfTypeSuffix = ":of-type";
+
+    /// <summary>Suffix of the quantity entries holding the value in its canonical UCUM unit (see <see cref="UcumUnits"/>).</summary>
+    public const string CanonicalSuffix = ":canonical";
 }

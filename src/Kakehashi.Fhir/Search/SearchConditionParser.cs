@@ -65,7 +65,7 @@ internal sealed class SearchConditionParser(SearchParameterRegistry registry, Te
             (SearchParamType.Reference, _) => new ReferenceCondition(code, References(definition, modifier, key, value)),
             (SearchParamType.Date, null) => new DateCondition(code, [.. SearchValueParser.Alternatives(value).Select(SearchValueParser.ParseDate)]),
             (SearchParamType.Number, null) => new NumberCondition(code, [.. SearchValueParser.Alternatives(value).Select(SearchValueParser.ParseNumber)]),
-            (SearchParamType.Quantity, null) => new QuantityCondition(code, [.. SearchValueParser.SplitEscaped(value, ',').Select(SearchValueParser.ParseQuantity)]),
+            (SearchParamType.Quantity, null) => Quantities(code, [.. SearchValueParser.SplitEscaped(value, ',').Select(SearchValueParser.ParseQuantity)]),
             (SearchParamType.Uri, null) => new UriCondition(code, UriMatch.Exact, SearchValueParser.Alternatives(value)),
             (SearchParamType.Uri, "below") => new UriCondition(code, UriMatch.Below, SearchValueParser.Alternatives(value)),
             (SearchParamType.Uri, "above") => new UriCondition(code, UriMatch.Above, SearchValueParser.Alternatives(value)),
@@ -77,6 +77,37 @@ internal sealed class SearchConditionParser(SearchParameterRegistry registry, Te
 
     private static List<string> Normalized(string value) =>
         [.. SearchValueParser.Alternatives(value).Select(TextNormalizer.Normalize).Where(v => v.Length > 0)];
+
+    /// <summary>
+    /// UCUM values with a known conversion are compared in the canonical unit (against the
+    /// canonical index entries); the others as written. Mixed alternatives become an OR.
+    /// </summary>
+    private static SearchCondition Quantities(string code, List<QuantityValue> values)
+    {
+        var canonical = new List<QuantityValue>();
+        var plain = new List<QuantityValue>();
+        foreach (var value in values)
+        {
+            var number = value.Number;
+            if (value.System == UcumUnits.System
+                && UcumUnits.TryCanonical(value.Code, number.Value, out var unit, out var converted)
+                && UcumUnits.TryCanonical(value.Code, number.Low, out _, out var low)
+                && UcumUnits.TryCanonical(value.Code, number.High, out _, out var high))
+            {
+                canonical.Add(new QuantityValue(new NumberValue(number.Prefix, converted, low, high), UcumUnits.System, unit));
+            }
+            else
+            {
+                plain.Add(value);
+            }
+        }
+
+        var canonicalCondition = new QuantityCondition(code + KnownSearchParameters.CanonicalSuffix, canonical);
+        var plainCondition = new QuantityCondition(code, plain);
+        return canonical.Count == 0 ? plainCondition
+            : plain.Count == 0 ? canonicalCondition
+            : new AnyCondition([plainCondition, canonicalCondition]);
+    }
 
     /// <summary><c>:of-type</c> values: <c>type-system|type-code|identifier-value</c>, all three required.</summary>
     private List<TokenValue> OfType(string value)

@@ -332,6 +332,18 @@ internal sealed class SearchIndexWriter(Terminology.CodeSystemAliases? aliases =
         {
             Index.Quantities.Add(entry);
         }
+
+        // A UCUM value is also kept in its canonical unit, where searches in any unit of the same dimension meet.
+        if (entry.System == UcumUnits.System
+            && UcumUnits.TryCanonical(entry.Code, entry.Low, out var canonical, out var low)
+            && UcumUnits.TryCanonical(entry.Code, entry.High, out _, out var high))
+        {
+            var normalized = new QuantityIndexEntry(entry.Param + KnownSearchParameters.CanonicalSuffix, UcumUnits.System, canonical, low, high);
+            if (_seen.Add(normalized))
+            {
+                Index.Quantities.Add(normalized);
+            }
+        }
     }
 
     private void AddUri(string param, Base poco)

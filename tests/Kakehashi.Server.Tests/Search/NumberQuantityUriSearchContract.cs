@@ -81,6 +81,34 @@ public abstract class NumberQuantityUriSearchContract(ServerFixture server) : Se
     }
 
     [Fact]
+    public async Task Quantity_Ucum_ComparesAcrossUnitsOfTheSameDimension()
+    {
+        var milligrams = await CreateAsync(Quantity("5400", "mg"));
+        var grams = await CreateAsync(Quantity("5.4", "g"));
+        var kilograms = await CreateAsync(Quantity("0.0054", "kg"));
+        var other = await CreateAsync(Quantity("5.4", "mL"));
+
+        await ExpectAsync("Observation?value-quantity=5.4|http://unitsofmeasure.org|g", milligrams, grams, kilograms);
+        await ExpectAsync("Observation?value-quantity=5400|http://unitsofmeasure.org|mg", milligrams, grams, kilograms);
+        await ExpectAsync("Observation?value-quantity=gt5|http://unitsofmeasure.org|g", milligrams, grams, kilograms);
+        await ExpectAsync("Observation?value-quantity=lt5|http://unitsofmeasure.org|g");
+        await ExpectAsync("Observation?value-quantity=5.4|http://unitsofmeasure.org|L");
+        Assert.NotEmpty(other);
+    }
+
+    [Fact]
+    public async Task Quantity_Ucum_ClinicalConcentrationsAndTemperatures()
+    {
+        var glucoseMgDl = await CreateAsync(Quantity("100", "mg/dL"));
+        var glucoseGl = await CreateAsync(Quantity("1", "g/L"));
+        var feverC = await CreateAsync(Quantity("38.5", "Cel"));
+
+        await ExpectAsync("Observation?value-quantity=1|http://unitsofmeasure.org|g/L", glucoseMgDl, glucoseGl);
+        await ExpectAsync("Observation?value-quantity=ge100|http://unitsofmeasure.org|[degF]", feverC);
+        await ExpectAsync("Observation?value-quantity=lt37|http://unitsofmeasure.org|Cel");
+    }
+
+    [Fact]
     public async Task Quantity_Malformed_Is400()
     {
         await ExpectBadRequestAsync("Observation?value-quantity=5|mg", "value-quantity");
