@@ -3,6 +3,7 @@ using Kakehashi.Fhir.Formats;
 using Kakehashi.Fhir.Interactions;
 using Kakehashi.Fhir.Search;
 using Kakehashi.Fhir.Storage;
+using Kakehashi.Server.Conformance;
 using Kakehashi.Server.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -39,6 +40,7 @@ public static class FhirEndpoints
                 Limits(sp).MaxBundleEntries);
             return dispatcher;
         });
+        builder.AddConformance();
         services.AddSingleton<FhirRequestReader>();
         services.AddSingleton<FhirResponseWriter>();
         builder.AddSearchOperations();

@@ -1,0 +1,38 @@
+using Hl7.Fhir.Model;
+using Kakehashi.Fhir.Interactions;
+using Kakehashi.Fhir.Storage;
+using Kakehashi.Fhir.Terminology;
+
+namespace Kakehashi.Fhir.Conformance;
+
+/// <summary>
+/// Keeps the conformance caches true to the store: a written StructureDefinition, ValueSet,
+/// CodeSystem, ConceptMap, SearchParameter or NamingSystem drops what was compiled or expanded
+/// from older content, and a NamingSystem's aliases take effect at once. Runs last, after
+/// mapping and validation, so a refused write changes nothing but the caches (which then reload).
+/// </summary>
+public sealed class ConformanceWriteInterceptor(ConformanceResolver resolver, HouseCodeMapper houseCodes) : IResourceWriteInterceptor
+{
+    public int Order => 1000;
+
+    public ValueTask OnWritingAsync(Resource resource, IResourceTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (!KnownConformanceTypes.Contains(resource.TypeName))
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        if (resource is NamingSystem namingSystem)
+        {
+            NamingSystemAliases.Register(namingSystem, resolver.Aliases);
+        }
+
+        if (resource is ConceptMap)
+        {
+            houseCodes.Invalidate();
+        }
+
+        resolver.Invalidate(resource.TypeName);
+        return ValueTask.CompletedTask;
+    }
+}
