@@ -217,6 +217,14 @@ else
   start_postgres
 fi
 
+# The differential search test runs Medplum's FHIR router under Node; install it from the lock file.
+# A failed install stops the run (and counts as a failure): the test must never silently skip.
+if [[ -f tests/differential/package-lock.json ]]; then
+  command -v npm >/dev/null 2>&1 || { log "npm is required for tests/differential (install Node.js)"; exit 1; }
+  log "npm ci in tests/differential"
+  npm ci --prefix tests/differential --no-audit --no-fund --loglevel=error >&2
+fi
+
 log "dotnet test $TARGET -c Release $*"
 # Run in the background in its own process group and `wait` for it, so that a
 # signal sent to this script is handled at once and takes the whole test tree down.

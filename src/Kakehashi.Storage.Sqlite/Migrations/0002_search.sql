@@ -12,13 +12,3 @@ CREATE TABLE reindex_jobs (
     error       TEXT
 );
 
--- Composite parameters store one row per component; comp_group ties the components of one
--- element together (code and value of the same Observation.component).
-ALTER TABLE idx_token ADD COLUMN comp_group INTEGER;
-ALTER TABLE idx_quantity ADD COLUMN comp_group INTEGER;
-ALTER TABLE idx_date ADD COLUMN comp_group INTEGER;
-ALTER TABLE idx_string ADD COLUMN comp_group INTEGER;
-ALTER TABLE idx_reference ADD COLUMN comp_group INTEGER;
-ALTER TABLE idx_number ADD COLUMN comp_group INTEGER;
-ALTER TABLE idx_uri ADD COLUMN comp_group INTEGER;
-

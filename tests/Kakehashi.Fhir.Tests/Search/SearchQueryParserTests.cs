@@ -95,10 +95,30 @@ public sealed class SearchQueryParserTests
     public void Parse_QuantityWithSystemAndCode_KeepsUnit()
     {
         var condition = Assert.IsType<QuantityCondition>(Assert.Single(
-            Parse("Observation", ("value-quantity", "le5.4|http://unitsofmeasure.org|mg")).Conditions));
+            Parse("Observation", ("value-quantity", "le5.4|urn:local-units|mg")).Conditions));
 
         var value = Assert.Single(condition.Values);
-        Assert.Equal((SearchPrefix.Le, 5.4m, "http://unitsofmeasure.org", "mg"), (value.Number.Prefix, value.Number.Value, value.System, value.Code));
+        Assert.Equal((SearchPrefix.Le, 5.4m, "urn:local-units", "mg"), (value.Number.Prefix, value.Number.Value, value.System, value.Code));
+    }
+
+    [Fact]
+    public void Parse_UcumQuantity_IsComparedInTheCanonicalUnit()
+    {
+        var condition = Assert.IsType<QuantityCondition>(Assert.Single(
+            Parse("Observation", ("value-quantity", "le5.4|http://unitsofmeasure.org|mg")).Conditions));
+
+        Assert.Equal("value-quantity" + KnownSearchParameters.CanonicalSuffix, condition.Param);
+        var value = Assert.Single(condition.Values);
+        Assert.Equal((SearchPrefix.Le, 0.0054m, "http://unitsofmeasure.org", "g"), (value.Number.Prefix, value.Number.Value, value.System, value.Code));
+    }
+
+    [Fact]
+    public void Parse_UcumAndOtherQuantities_BecomeAnOr()
+    {
+        var condition = Assert.IsType<AnyCondition>(Assert.Single(
+            Parse("Observation", ("value-quantity", "5|http://unitsofmeasure.org|mg,5||tablets")).Conditions));
+
+        Assert.Equal(2, condition.Alternatives.Count);
     }
 
     [Fact]

@@ -131,7 +131,7 @@ public abstract class NumberQuantityUriSearchContract(ServerFixture server) : Se
     [Fact]
     public async Task Profile_AndSource_AreUriSearches()
     {
-        var jp = await CreateAsync("""{"resourceType":"Patient","meta":{"profile":["http://jpfhir.jp/fhir/core/StructureDefinition/JP_Patient"],"source":"urn:kakehashi:clinic-a"}}""");
+        var jp = await CreateAsync("""{"resourceType":"Patient","meta":{"profile":["http://jpfhir.jp/fhir/core/StructureDefinition/JP_Patient"],"source":"urn:kakehashi:clinic-a"},"identifier":[{"system":"urn:oid:1.2.392.100495.20.3.51.11311234567","value":"00000001"}],"name":[{"family":"山田"}]}""");
         await CreateAsync(Patient("Plain"));
 
         await ExpectAsync("Patient?_profile=http://jpfhir.jp/fhir/core/StructureDefinition/JP_Patient", jp);
