@@ -47,7 +47,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-declare -a ENV=(Kakehashi__SeedDemoData=false "Urls=http://127.0.0.1:$PORT")
+# With security on, the bench signs in as the demo client with a known secret and every SMART
+# action (ignored by a server without security).
+BENCH_SECRET="bench-$(date +%s%N)"
+declare -a ENV=(Kakehashi__SeedDemoData=false "Urls=http://127.0.0.1:$PORT" "Kakehashi__Storage__DataDirectory=$TMP/data"
+  Kakehashi__Security__DemoClient__Enabled=true "Kakehashi__Security__DemoClient__Secret=$BENCH_SECRET"
+  "Kakehashi__Security__DemoClient__Scopes=system/*.cruds")
 if [[ "$STORE" == postgres ]]; then
   for d in /usr/lib/postgresql/*/bin; do [[ -x "$d/initdb" ]] && PG_BIN="$d"; done
   [[ -n "$PG_BIN" ]] || { log "no PostgreSQL server binaries: apt-get install postgresql (or run ./test.sh once)"; exit 1; }
@@ -63,7 +68,7 @@ if [[ "$STORE" == postgres ]]; then
   ENV+=(Kakehashi__Storage__Provider=Postgres "Kakehashi__Storage__ConnectionString=Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=kakehashi_bench;Maximum Pool Size=64")
   log "PostgreSQL on 127.0.0.1:$PG_PORT (fsync=$FSYNC)"
 else
-  ENV+=(Kakehashi__Storage__Provider=Sqlite "Kakehashi__Storage__DataDirectory=$TMP/sqlite")
+  ENV+=(Kakehashi__Storage__Provider=Sqlite)
 fi
 
 env "${ENV[@]}" "$SERVER_BIN" >"$TMP/server.log" 2>&1 &
@@ -75,6 +80,13 @@ for _ in $(seq 1 120); do
 done
 log "server pid $SERVER_PID on http://127.0.0.1:$PORT/fhir ($STORE)"
 
+declare -a AUTH=()
+TOKEN_STATUS="$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$PORT/connect/token" || true)"
+if [[ "$TOKEN_STATUS" != 404 ]]; then
+  log "token endpoint answers ($TOKEN_STATUS): using client credentials of the demo client"
+  AUTH=(--token-url "http://127.0.0.1:$PORT/connect/token" --client-id demo --client-secret "$BENCH_SECRET")
+fi
+
 COMMIT="$(git -C "$SERVER_ROOT" rev-parse --short HEAD 2>/dev/null || true)"
 KAKEHASHI_BENCH_COMMIT="${KAKEHASHI_BENCH_COMMIT:-$COMMIT}" "$BENCH_BIN" run \
-  --base-url "http://127.0.0.1:$PORT/fhir" --server-pid "$SERVER_PID" --label "$STORE" "$@"
+  --base-url "http://127.0.0.1:$PORT/fhir" --server-pid "$SERVER_PID" --label "$STORE" "${AUTH[@]}" "$@"

@@ -1,23 +1,5 @@
 namespace Kakehashi.Bench.Generate;
 
-/// <summary>A drug from the drug master: YJ code and the name as printed (from the JP-CLINS examples).</summary>
-public sealed record Drug(string YjCode, string Name, string UsageCode, string UsageText, string Unit, double DosePerTime, int TimesPerDay, int Days, bool AsNeeded);
-
-/// <summary>
-/// A diagnosis: ICD-10 (2013, the MHLW code system, no dot), MEDIS 病名管理番号 where one was seen
-/// in a published example, the drug usually prescribed for it (if any), and labs to follow it.
-/// </summary>
-public sealed record Disease(string Key, string Name, string Icd10, string IcdDisplay, string? MedisKey, Drug? Drug, bool Chronic, IReadOnlyList<LabTest> FollowUpLabs);
-
-/// <summary>
-/// A lab or checkup item: code (JLAC10 17 digits, or a 特定健診 item code), its code system, display,
-/// UCUM unit, and the normal range used both to draw values and to flag H/L.
-/// </summary>
-public sealed record LabTest(string Code, string System, string Display, string Unit, string UcumCode, double Low, double High, int Decimals);
-
-/// <summary>A food allergen of the JFAGY code system.</summary>
-public sealed record Allergen(string Code, string Display);
-
 /// <summary>
 /// The clinical vocabulary of the generator. Every code here was seen in a published source:
 /// JLAC10 / checkup codes, YJ codes, MEDIS keys and JFAGY codes are those of the JAMI examples in

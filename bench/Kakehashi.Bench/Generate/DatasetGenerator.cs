@@ -61,6 +61,3 @@ public sealed class DatasetGenerator
         }
     }
 }
-
-/// <summary>The resources of a few consecutive people.</summary>
-public sealed record PeopleBatch(int People, List<GeneratedResource> Resources);

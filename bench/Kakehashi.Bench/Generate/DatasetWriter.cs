@@ -4,19 +4,6 @@ using System.Text.Json;
 
 namespace Kakehashi.Bench.Generate;
 
-/// <summary>Which files <see cref="DatasetWriter"/> writes.</summary>
-[Flags]
-public enum DatasetFormats
-{
-    None = 0,
-
-    /// <summary>One NDJSON file per resource type (FHIR bulk-data style).</summary>
-    Ndjson = 1,
-
-    /// <summary>bundles.ndjson: one transaction Bundle per line.</summary>
-    Bundles = 2,
-}
-
 /// <summary>
 /// Writes a dataset to a folder: <c>Type.ndjson</c> per resource type, <c>bundles.ndjson</c> (one
 /// transaction Bundle per line: first the shared organizations and staff, then the people), and
@@ -123,6 +110,3 @@ public sealed class DatasetWriter : IDisposable
         return gzip ? new GZipStream(file, CompressionLevel.Fastest) : file;
     }
 }
-
-/// <summary>What a generation run produced (also saved as manifest.json).</summary>
-public sealed record DatasetSummary(GeneratorOptions Options, Dictionary<string, long> ResourcesByType, long Resources, long Bundles, double Seconds);

@@ -1,8 +1,5 @@
 namespace Kakehashi.Bench.Generate;
 
-/// <summary>A name part in kanji with its katakana reading.</summary>
-public sealed record NamePart(string Kanji, string Kana);
-
 /// <summary>
 /// Common Japanese surnames and given names with their usual readings, hand-written. Given names
 /// are split into those typical of people born before about 1970 and after about 1990, so that an

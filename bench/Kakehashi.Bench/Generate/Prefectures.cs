@@ -1,8 +1,5 @@
 namespace Kakehashi.Bench.Generate;
 
-/// <summary>A prefecture: JIS code (01–47), name, population in 10,000s (2020 census, rounded) and three cities.</summary>
-public sealed record Prefecture(int Code, string Name, int Population, IReadOnlyList<string> Cities);
-
 /// <summary>The 47 prefectures, hand-written. Populations weight where people live.</summary>
 public static class Prefectures
 {

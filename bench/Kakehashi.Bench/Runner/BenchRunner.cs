@@ -150,6 +150,8 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
 
     private HttpClient CreateClient(HttpMessageHandler? handler)
     {
+        // A caller's handler (tests) stays the caller's to dispose.
+        var ownsHandler = handler is null;
         handler ??= new SocketsHttpHandler
         {
             MaxConnectionsPerServer = Math.Max(1, options.Concurrency),
@@ -157,7 +159,12 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
         };
-        return new HttpClient(handler, disposeHandler: handler is SocketsHttpHandler)
+        if (ClientCredentialsTokenHandler.IsConfigured(options))
+        {
+            handler = new ClientCredentialsTokenHandler(options, handler);
+        }
+
+        return new HttpClient(handler, disposeHandler: ownsHandler)
         {
             BaseAddress = new Uri(options.BaseUrl + "/"),
             Timeout = options.RequestTimeout,

@@ -30,13 +30,3 @@ public interface IScenario
     /// <summary>One iteration on one worker; false when there is no more work.</summary>
     Task<bool> RunOnceAsync(ScenarioContext context, WorkerState worker, CancellationToken cancellationToken);
 }
-
-/// <summary>Per-worker state: a deterministic random stream and a scratch slot for the scenario.</summary>
-public sealed class WorkerState(int index, ulong seed)
-{
-    public int Index { get; } = index;
-
-    public Generate.DeterministicRandom Random { get; } = Generate.DeterministicRandom.For(seed, "worker", index);
-
-    public long Iterations { get; set; }
-}

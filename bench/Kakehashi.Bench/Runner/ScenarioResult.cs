@@ -1,8 +1,5 @@
 namespace Kakehashi.Bench.Runner;
 
-/// <summary>Latency and errors of one kind of request (milliseconds).</summary>
-public sealed record OperationResult(string Name, long Requests, long Errors, Dictionary<string, long> ErrorsByStatus, double MeanMs, double P50Ms, double P95Ms, double P99Ms, double MaxMs);
-
 /// <summary>The outcome of one scenario.</summary>
 public sealed record ScenarioResult
 {
@@ -42,31 +39,4 @@ public sealed record ScenarioResult
     public IReadOnlyList<OperationResult> Operations { get; init; } = [];
 
     public IReadOnlyList<string> ErrorSamples { get; init; } = [];
-}
-
-/// <summary>Where and when the run happened.</summary>
-public sealed record MachineInfo(string Host, string Os, string Cpu, int Cores, string Runtime, string? LoadAverage);
-
-/// <summary>Everything a run measured; saved as JSON and Markdown.</summary>
-public sealed record BenchReport
-{
-    public required DateTimeOffset StartedAt { get; init; }
-
-    public required string Label { get; init; }
-
-    public required string BaseUrl { get; init; }
-
-    public string? Commit { get; init; }
-
-    public required MachineInfo Machine { get; init; }
-
-    public required int Concurrency { get; init; }
-
-    public required double DurationSeconds { get; init; }
-
-    public required double WarmupSeconds { get; init; }
-
-    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
-
-    public List<ScenarioResult> Scenarios { get; init; } = [];
 }

@@ -1,0 +1,9 @@
+namespace Kakehashi.Bench.Generate;
+
+public enum InstitutionKind
+{
+    Hospital,
+    Clinic,
+    DentalClinic,
+    Pharmacy,
+}
