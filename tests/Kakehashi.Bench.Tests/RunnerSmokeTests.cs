@@ -10,6 +10,7 @@ namespace Kakehashi.Bench.Tests;
 /// </summary>
 public sealed class RunnerSmokeTests : IAsyncLifetime
 {
+    private const string DemoSecret = "bench-smoke-secret";
     private readonly string directory = Path.Combine(Path.GetTempPath(), "kakehashi-bench-tests", Guid.NewGuid().ToString("N"));
     private WebApplicationFactory<Program> factory = null!;
 
@@ -21,6 +22,10 @@ public sealed class RunnerSmokeTests : IAsyncLifetime
             builder.UseSetting("Kakehashi:Storage:DataDirectory", directory);
             builder.UseSetting("Kakehashi:Storage:Durable", "false");
             builder.UseSetting("Kakehashi:SeedDemoData", "false");
+            // Ignored by a server without security; with it, the bench signs in as the demo client.
+            builder.UseSetting("Kakehashi:Security:DemoClient:Enabled", "true");
+            builder.UseSetting("Kakehashi:Security:DemoClient:Secret", DemoSecret);
+            builder.UseSetting("Kakehashi:Security:DemoClient:Scopes", "system/*.cruds");
         });
         return Task.CompletedTask;
     }
@@ -42,6 +47,13 @@ public sealed class RunnerSmokeTests : IAsyncLifetime
     [Fact]
     public async Task Runner_ImportsAndRunsEveryScenario_WithThroughputAndNoErrors()
     {
+        using var handler = factory.Server.CreateHandler();
+        // The same runner options a real run uses: client credentials when the server has a token endpoint.
+        using var probe = new HttpClient(handler, disposeHandler: false);
+        using var tokenProbe = await probe.PostAsync(new Uri("http://localhost/connect/token"), new FormUrlEncodedContent([]));
+        string[] auth = tokenProbe.StatusCode == System.Net.HttpStatusCode.NotFound
+            ? []
+            : ["--token-url", "http://localhost/connect/token", "--client-id", "demo", "--client-secret", DemoSecret];
         var options = BenchOptions.Parse(
         [
             "--base-url", "http://localhost/fhir",
@@ -51,8 +63,8 @@ public sealed class RunnerSmokeTests : IAsyncLifetime
             "--concurrency", "2", "--duration", "1.5", "--warmup", "0.3",
             "--server-pid", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--label", "smoke", "--out", Path.Combine(directory, "results"),
+            .. auth,
         ]);
-        using var handler = factory.Server.CreateHandler();
         var log = new StringWriter();
 
         var report = await new BenchRunner(options, log).RunAsync(handler);
