@@ -58,9 +58,9 @@ public sealed class RunnerSmokeTests : IAsyncLifetime
         [
             "--base-url", "http://localhost/fhir",
             "--scenarios", "import-synthetic,import-synthea,crud,read,search,everything",
-            "--people", "15", "--seed", "3", "--years", "2",
+            "--people", "10", "--seed", "3", "--years", "2",
             "--synthea-limit", "2",
-            "--concurrency", "2", "--duration", "1.5", "--warmup", "0.3",
+            "--concurrency", "2", "--duration", "1", "--warmup", "0.2",
             "--server-pid", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--label", "smoke", "--out", Path.Combine(directory, "results"),
             .. auth,
