@@ -17,8 +17,9 @@ public sealed class PersonGenerator
     /// </summary>
     public const string CertificateIssuer = "C=JP, O=JPKI, OU=JPKI for user authentication, OU=Japan Agency for Local Authority Information Systems";
 
-    private static readonly double[] AgeBucketWeights = [12, 25, 33, 14, 16];
-    private static readonly (int From, int To)[] AgeBuckets = [(0, 15), (15, 40), (40, 65), (65, 75), (75, 100)];
+    // Japan's age pyramid, roughly (2020 census, %): few people over 95.
+    private static readonly double[] AgeBucketWeights = [12, 26, 33, 14, 10.5, 4.2, 0.3];
+    private static readonly (int From, int To)[] AgeBuckets = [(0, 15), (15, 40), (40, 65), (65, 75), (75, 85), (85, 95), (95, 105)];
     private static readonly double[] AcuteWeights = ClinicalCatalog.AcuteIllnesses.Select(a => a.Weight).ToArray();
     private static readonly double[] AdmissionWeights = ClinicalCatalog.AdmissionReasons.Select(a => a.Weight).ToArray();
 
@@ -90,7 +91,7 @@ public sealed class PersonGenerator
             id = $"{options.Prefix}-p{index}";
             reference = "Patient/" + id;
             female = random.Chance(0.512);
-            var bucket = AgeBuckets[random.PickWeighted(AgeBucketWeights, 100)];
+            var bucket = AgeBuckets[random.PickWeighted(AgeBucketWeights, AgeBucketWeights.Sum())];
             var age = random.Next(bucket.From, bucket.To);
             birth = generator.asOf.Date.AddYears(-age - 1).AddDays(random.Next(1, 366));
             prefecture = Prefectures.All[random.PickWeighted(Prefectures.PopulationWeights, Prefectures.TotalPopulation)];
