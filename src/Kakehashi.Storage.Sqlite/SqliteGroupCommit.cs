@@ -15,12 +15,14 @@ internal sealed class SqliteGroupCommit(Func<SqliteConnection> openConnection) :
 {
     private const string Savepoint = "unit";
     private const int MaxGroup = 256;
+    private const int CommitsBetweenOptimize = 2000;
 
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly List<TaskCompletionSource> pending = [];
     private SqliteConnection? connection;
     private SqliteTransaction? group;
     private int waiting;
+    private int commitsSinceOptimize;
 
     public async Task<SqlWriteUnit> BeginAsync(CancellationToken cancellationToken)
     {
@@ -129,6 +131,27 @@ internal sealed class SqliteGroupCommit(Func<SqliteConnection> openConnection) :
         foreach (var completion in completions)
         {
             completion.TrySetResult();
+        }
+
+        if (++commitsSinceOptimize >= CommitsBetweenOptimize)
+        {
+            commitsSinceOptimize = 0;
+            Optimize();
+        }
+    }
+
+    /// <summary>Refreshes planner statistics of tables that changed a lot (bounded work; see SqliteDialect).</summary>
+    private void Optimize()
+    {
+        try
+        {
+            using var command = connection!.CreateCommand();
+            command.CommandText = "PRAGMA optimize;";
+            command.ExecuteNonQuery();
+        }
+        catch (SqliteException)
+        {
+            // Statistics are an optimisation; the next round tries again.
         }
     }
 

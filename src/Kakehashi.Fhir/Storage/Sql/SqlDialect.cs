@@ -35,6 +35,9 @@ public abstract class SqlDialect
     /// <summary>The embedded migration scripts, named <c>NNNN_description.sql</c>.</summary>
     public abstract System.Reflection.Assembly MigrationAssembly { get; }
 
+    /// <summary>SQL run after migrations at every start (e.g. refreshing planner statistics), or null.</summary>
+    public virtual string? AfterMigrationSql => null;
+
     /// <summary>SQL executed before migrations to keep two starting servers from migrating at once, or null.</summary>
     public abstract string? MigrationLockSql { get; }
 }

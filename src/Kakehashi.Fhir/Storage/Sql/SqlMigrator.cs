@@ -51,6 +51,11 @@ public static class SqlMigrator
             applied.Add(version);
         }
 
+        if (dialect.AfterMigrationSql is { } after)
+        {
+            await ExecuteAsync(connection, null, after, cancellationToken);
+        }
+
         return applied;
     }
 
