@@ -17,8 +17,15 @@ namespace Kakehashi.Fhir.Conformance;
 /// </summary>
 public sealed class ConformanceResolver : IAsyncResourceResolver
 {
-    /// <summary>Parsed package resources kept in memory; beyond this the cache starts over (the compiled schemas are what matters).</summary>
+    /// <summary>Parsed package terminology (ValueSets, CodeSystems…) kept in memory; beyond this the cache starts over.</summary>
     public const int MaxParsedResources = 2000;
+
+    /// <summary>
+    /// Parsed StructureDefinitions kept in memory. A profile is needed only while it is compiled
+    /// (the compiled schema is what validation uses), and snapshots are large — JP-CLINS lab
+    /// results alone is tens of megabytes parsed — so few are kept.
+    /// </summary>
+    public const int MaxParsedProfiles = 64;
 
     private static readonly string[] CoreCanonicalPrefixes = ["http://hl7.org/fhir/", "http://terminology.hl7.org/"];
     private readonly FhirPackageCatalog packages;
@@ -26,7 +33,9 @@ public sealed class ConformanceResolver : IAsyncResourceResolver
     private readonly CodeSystemAliases aliases;
     private readonly Lazy<IAsyncResourceResolver> core;
     private readonly ConcurrentDictionary<string, Resource> parsed = new(StringComparer.Ordinal);
+    private readonly LruCache<Resource> parsedProfiles = new(MaxParsedProfiles);
     private readonly ConcurrentDictionary<string, Resource?> coreCache = new(StringComparer.Ordinal);
+    private readonly LruCache<Resource> coreProfiles = new(MaxParsedProfiles);
     private readonly FhirJsonDeserializer deserializer = new(new DeserializerSettings().UsingMode(DeserializationMode.Recoverable));
 
     public ConformanceResolver(FhirPackageCatalog packages, StoredConformanceSource? stored, CodeSystemAliases aliases, string? specificationZip = null)
@@ -51,7 +60,7 @@ public sealed class ConformanceResolver : IAsyncResourceResolver
         if (resourceType is null or KnownConformanceTypes.StructureDefinition)
         {
             // A stored base profile may have changed: snapshots generated from it are stale.
-            parsed.Clear();
+            parsedProfiles.Clear();
         }
 
         Changed?.Invoke();
@@ -103,11 +112,18 @@ public sealed class ConformanceResolver : IAsyncResourceResolver
             return await LoadAsync(entry, preferLast);
         }
 
-        if (!coreCache.TryGetValue(canonical, out var fromCore))
+        if (!coreCache.TryGetValue(canonical, out var fromCore) && !coreProfiles.TryGet(canonical, out fromCore))
         {
             var result = await core.Value.TryResolveByCanonicalUriAsync(canonical);
             fromCore = result.Success ? result.Value : null;
-            coreCache[canonical] = fromCore;
+            if (fromCore is StructureDefinition)
+            {
+                coreProfiles.Set(canonical, fromCore);
+            }
+            else
+            {
+                coreCache[canonical] = fromCore;
+            }
         }
 
         return fromCore is not null && (types is null || types.Contains(fromCore.TypeName)) ? fromCore : null;
@@ -120,20 +136,35 @@ public sealed class ConformanceResolver : IAsyncResourceResolver
     {
         // A generated snapshot depends on which variant its base came from, so each view keeps its own copy.
         var key = (preferLast ? "last " : "") + entry.FilePath;
-        if (parsed.TryGetValue(key, out var cached))
+        var isProfile = entry.ResourceType == KnownConformanceTypes.StructureDefinition;
+        if (isProfile ? parsedProfiles.TryGet(key, out var cached) : parsed.TryGetValue(key, out cached))
         {
-            return cached;
+            return cached!;
         }
 
         var resource = deserializer.DeserializeResource(await File.ReadAllTextAsync(entry.FilePath));
         resource = await PrepareAsync(resource, preferLast);
-        if (parsed.Count >= MaxParsedResources)
+        if (isProfile)
         {
-            parsed.Clear();
+            parsedProfiles.Set(key, resource);
+        }
+        else
+        {
+            Remember(parsed, key, resource, MaxParsedResources);
         }
 
-        parsed[key] = resource;
         return resource;
+    }
+
+    // A crude bound: past the limit the cache starts over. Entries are cheap to reload; what matters is that memory cannot grow without limit.
+    private static void Remember(ConcurrentDictionary<string, Resource> cache, string key, Resource resource, int limit)
+    {
+        if (cache.Count >= limit)
+        {
+            cache.Clear();
+        }
+
+        cache[key] = resource;
     }
 
     private async Task<Resource> PrepareAsync(Resource resource, bool preferLast = false)

@@ -41,8 +41,18 @@ public sealed class FlatCodeSystem
     /// <summary>True when the resource carries its concepts (not <c>content = not-present</c>).</summary>
     public bool HasContent => CodeSystem.Content != CodeSystemContentMode.NotPresent && concepts.Count > 0;
 
+    /// <summary>
+    /// Large external terminologies a guide may republish in part while calling it complete
+    /// (JP-CLINS ships <c>http://loinc.org</c> with two codes, content "complete"): never taken as complete.
+    /// </summary>
+    public static readonly IReadOnlySet<string> ExternalSystems = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "http://loinc.org", "http://snomed.info/sct", "http://unitsofmeasure.org", "http://www.nlm.nih.gov/research/umls/rxnorm",
+        "http://hl7.org/fhir/sid/icd-10", "http://hl7.org/fhir/sid/icd-10-cm", "urn:oid:2.16.840.1.113883.6.1",
+    };
+
     /// <summary>True when the resource lists every code of the system (a fragment or example may miss some).</summary>
-    public bool IsComplete => CodeSystem.Content is null or CodeSystemContentMode.Complete;
+    public bool IsComplete => CodeSystem.Content is null or CodeSystemContentMode.Complete && !ExternalSystems.Contains(CodeSystem.Url ?? "");
 
     public static FlatCodeSystem For(CodeSystem codeSystem) => Cache.GetValue(codeSystem, cs => new FlatCodeSystem(cs));
 

@@ -320,7 +320,7 @@ public sealed class TerminologyService : ICodeValidationTerminologyService, IVal
             }
             else
             {
-                if (flat is null || !flat.HasContent)
+                if (flat is null || !flat.HasContent || !flat.IsComplete)
                 {
                     throw new TerminologyException(TerminologyProblem.NotExpandable, $"the content of the code system '{system}' is not available on this server");
                 }

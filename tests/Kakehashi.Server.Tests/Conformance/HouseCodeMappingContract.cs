@@ -12,7 +12,7 @@ namespace Kakehashi.Server.Tests.Conformance;
 public abstract class HouseCodeMappingContract(ServerFixture server)
 {
     private const string TagSystem = "http://kakehashi.jp/fhir/CodeSystem/conformance-tags";
-    private const string Jlac10 = "urn:oid:1.2.392.200119.4.504";
+    private const string Jlac10 = "http://medis.or.jp/CodeSystem/master-JLAC10-17digits";
 
     protected HttpClient Client => server.Client;
 
