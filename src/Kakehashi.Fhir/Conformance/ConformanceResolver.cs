@@ -50,8 +50,11 @@ public sealed class ConformanceResolver : IAsyncResourceResolver
 
     public CodeSystemAliases Aliases => aliases;
 
-    /// <summary>Raised after <see cref="Invalidate"/>, so that compiled schemas and expansions built from old content are dropped too.</summary>
-    public event Action? Changed;
+    /// <summary>
+    /// Raised after <see cref="Invalidate"/> with the type that changed (null: anything), so that
+    /// expansions and — for StructureDefinitions only — compiled schemas built from old content are dropped too.
+    /// </summary>
+    public event Action<string?>? Changed;
 
     /// <summary>Forgets cached content after a conformance resource or NamingSystem changed.</summary>
     public void Invalidate(string? resourceType = null)
@@ -63,7 +66,7 @@ public sealed class ConformanceResolver : IAsyncResourceResolver
             parsedProfiles.Clear();
         }
 
-        Changed?.Invoke();
+        Changed?.Invoke(resourceType);
     }
 
     /// <summary>Touches the core specification so that its index is built before the first request needs it.</summary>

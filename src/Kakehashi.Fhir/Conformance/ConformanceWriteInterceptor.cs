@@ -33,6 +33,20 @@ public sealed class ConformanceWriteInterceptor(ConformanceResolver resolver, Ho
         }
 
         resolver.Invalidate(resource.TypeName);
+        InvalidateAgainAfterCommit(resource.TypeName);
         return ValueTask.CompletedTask;
     }
+
+    // The write commits after this interceptor returns; a lookup made in between would cache the
+    // old content (or its absence). Forgetting again shortly after the commit closes that window
+    // without a commit hook in the store; the cache's own 30-second lifetime is the last resort.
+    private void InvalidateAgainAfterCommit(string resourceType)
+    {
+        foreach (var delay in RepeatDelays)
+        {
+            _ = System.Threading.Tasks.Task.Delay(delay).ContinueWith(_ => resolver.Invalidate(resourceType), TaskScheduler.Default);
+        }
+    }
+
+    private static readonly TimeSpan[] RepeatDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)];
 }

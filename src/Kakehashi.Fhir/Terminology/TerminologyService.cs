@@ -31,7 +31,7 @@ public sealed class TerminologyService : ICodeValidationTerminologyService, IVal
     {
         this.resolver = resolver;
         aliases = resolver.Aliases;
-        resolver.Changed += expansions.Clear;
+        resolver.Changed += _ => expansions.Clear();
     }
 
     public CodeSystemAliases Aliases => aliases;

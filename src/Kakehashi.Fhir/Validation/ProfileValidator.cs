@@ -31,10 +31,15 @@ public sealed class ProfileValidator
         this.terminology = terminology;
         state = CreateState(resolver);
         variantState = CreateState(resolver.PreferringLastVariant());
-        resolver.Changed += () =>
+        // Bindings are checked through the terminology service at validation time, so only a
+        // changed profile (not a ValueSet, CodeSystem or NamingSystem) makes compiled schemas stale.
+        resolver.Changed += type =>
         {
-            state = CreateState(resolver);
-            variantState = CreateState(resolver.PreferringLastVariant());
+            if (type is null or KnownConformanceTypes.StructureDefinition)
+            {
+                state = CreateState(resolver);
+                variantState = CreateState(resolver.PreferringLastVariant());
+            }
         };
     }
 

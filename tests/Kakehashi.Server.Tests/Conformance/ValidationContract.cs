@@ -183,6 +183,41 @@ public abstract class ValidationContract(ServerFixture server)
     }
 
     [Fact]
+    public async Task PostedProfile_WithDifferentialOnly_IsUsedBy_ValidateAndWrite()
+    {
+        var url = "http://hospital.example.jp/fhir/StructureDefinition/" + Unique("patient");
+        await Client.CreateAsync(new JsonObject
+        {
+            ["resourceType"] = "StructureDefinition",
+            ["url"] = url,
+            ["name"] = "HospitalPatient",
+            ["status"] = "active",
+            ["fhirVersion"] = "4.0.1",
+            ["kind"] = "resource",
+            ["abstract"] = false,
+            ["type"] = "Patient",
+            ["baseDefinition"] = "http://hl7.org/fhir/StructureDefinition/Patient",
+            ["derivation"] = "constraint",
+            ["differential"] = new JsonObject
+            {
+                ["element"] = new JsonArray(
+                    new JsonObject { ["id"] = "Patient", ["path"] = "Patient" },
+                    new JsonObject { ["id"] = "Patient.birthDate", ["path"] = "Patient.birthDate", ["min"] = 1 }),
+            },
+        }.ToJsonString());
+
+        var patient = JpPatientJson(Unique("院内"), declareProfile: false);
+        patient.Remove("birthDate");
+        var outcome = await (await Client.SendAsync(HttpMethod.Post, "Patient/$validate?profile=" + Uri.EscapeDataString(url), patient.ToJsonString())).ExpectAsync(HttpStatusCode.OK);
+        Assert.Contains(Issues(outcome, "error"), i => i.ToJsonString().Contains("birthDate", StringComparison.Ordinal));
+
+        patient["meta"] = new JsonObject { ["profile"] = new JsonArray(url) };
+        await (await Client.SendAsync(HttpMethod.Post, "Patient", patient.ToJsonString())).ExpectAsync(HttpStatusCode.UnprocessableEntity);
+        patient["birthDate"] = "1990-01-01";
+        await Client.CreateAsync(patient.ToJsonString());
+    }
+
+    [Fact]
     public async Task CapabilityStatement_ListsTheConformanceOperations()
     {
         var metadata = (await (await Client.GetAsync("metadata")).ExpectAsync(HttpStatusCode.OK)).ToJsonString();
