@@ -45,7 +45,6 @@ internal sealed class SqlConditionBuilder(SqlStatement statement)
         ChainCondition chain => Chain(chain, owner),
         HasCondition has => Has(has, owner),
         CompartmentCondition compartment => Compartment(compartment, owner),
-        ListCondition list => List(list, owner),
         AnyCondition any => any.Alternatives.Count == 0 ? "1 = 0" : "(" + string.Join(" OR ", any.Alternatives.Select(a => "(" + Build(a, owner) + ")")) + ")",
         _ => throw new NotSupportedException("No SQL translation for " + condition.GetType().Name + "."),
     };
@@ -255,12 +254,5 @@ internal sealed class SqlConditionBuilder(SqlStatement statement)
         }
 
         return parts.Count == 0 ? "1 = 0" : "(" + string.Join(" OR ", parts) + ")";
-    }
-
-    private string List(ListCondition list, string owner)
-    {
-        var l = NextAlias("l");
-        return $"({owner}.resource_type, {owner}.id) IN (SELECT {l}.target_type, {l}.target_id FROM idx_reference {l}"
-            + $" WHERE {l}.resource_type = 'List' AND {l}.param = 'item' AND {l}.id IN ({string.Join(", ", list.ListIds.Select(statement.Add))}))";
     }
 }
