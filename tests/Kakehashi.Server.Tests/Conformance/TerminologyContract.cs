@@ -234,6 +234,30 @@ public abstract class TerminologyContract(ServerFixture server)
     }
 
     [Fact]
+    public async Task SearchIn_UsesTheSameExpansion()
+    {
+        var (system, chemistry, _) = await PostLabTerminologyAsync();
+        var marker = Unique("in");
+        foreach (var code in new[] { "GLU", "WBC" })
+        {
+            await Client.CreateAsync(new JsonObject
+            {
+                ["resourceType"] = "Observation",
+                ["status"] = "final",
+                ["identifier"] = new JsonArray(new JsonObject { ["system"] = "urn:kakehashi:test", ["value"] = marker }),
+                ["code"] = new JsonObject { ["coding"] = new JsonArray(new JsonObject { ["system"] = system, ["code"] = code }) },
+            }.ToJsonString());
+        }
+
+        var inside = await (await Client.GetAsync($"Observation?identifier=urn:kakehashi:test|{marker}&code:in={Uri.EscapeDataString(chemistry)}")).ExpectAsync(HttpStatusCode.OK);
+        var found = Assert.Single(inside["entry"]!.AsArray());
+        Assert.Equal("GLU", (string?)found!["resource"]!["code"]!["coding"]![0]!["code"]);
+
+        var outside = await (await Client.GetAsync($"Observation?identifier=urn:kakehashi:test|{marker}&code:not-in={Uri.EscapeDataString(chemistry)}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("WBC", (string?)Assert.Single(outside["entry"]!.AsArray())!["resource"]!["code"]!["coding"]![0]!["code"]);
+    }
+
+    [Fact]
     public async Task CodeSystemChange_IsSeenByTheNextExpansion()
     {
         var (system, chemistry, _) = await PostLabTerminologyAsync();
