@@ -149,6 +149,7 @@ public sealed class BundleProcessor(FhirDispatcher dispatcher, ResourceService r
             IfModifiedSince = entry.Request!.IfModifiedSince,
             Return = outer.Return,
             BaseUrl = outer.BaseUrl,
+            Caller = outer.Caller,
         };
     }
 

@@ -19,13 +19,19 @@ public sealed class FhirDispatcher(
     SearchService search,
     HistoryService history,
     CapabilityStatementBuilder capabilities,
-    IEnumerable<IFhirOperation> operations)
+    IEnumerable<IFhirOperation> operations,
+    Security.IFhirRequestGuard? guard = null)
 {
     private readonly IFhirOperation[] operations = [.. operations];
 
     public BundleProcessor? Bundles { get; set; }
 
-    public async Task<FhirResponse> DispatchAsync(FhirRequest request, IResourceTransaction? transaction, CancellationToken cancellationToken)
+    public Task<FhirResponse> DispatchAsync(FhirRequest request, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
+        guard is null
+            ? RouteAsync(request, transaction, cancellationToken)
+            : guard.GuardAsync(request, transaction, guarded => RouteAsync(guarded, transaction, cancellationToken), cancellationToken);
+
+    private async Task<FhirResponse> RouteAsync(FhirRequest request, IResourceTransaction? transaction, CancellationToken cancellationToken)
     {
         var segments = request.Segments;
         var method = request.Method == "HEAD" ? "GET" : request.Method;

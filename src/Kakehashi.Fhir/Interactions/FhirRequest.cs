@@ -6,7 +6,7 @@ namespace Kakehashi.Fhir.Interactions;
 /// One RESTful interaction, whether it arrived over HTTP or as an entry of a batch or
 /// transaction Bundle. <see cref="Path"/> is relative to the FHIR base, e.g. <c>Patient/123</c>.
 /// </summary>
-public sealed class FhirRequest
+public sealed record FhirRequest
 {
     public required string Method { get; init; }
 
@@ -34,6 +34,9 @@ public sealed class FhirRequest
     public bool LenientSearch { get; init; }
 
     public required string BaseUrl { get; init; }
+
+    /// <summary>The authenticated caller; null only for requests made by the server itself.</summary>
+    public Security.AccessContext? Caller { get; init; }
 
     public string[] Segments => Path.Split('/', StringSplitOptions.RemoveEmptyEntries);
 }

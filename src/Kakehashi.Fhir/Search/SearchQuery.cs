@@ -35,6 +35,9 @@ public sealed record SearchQuery(
     /// <summary>The signed paging cursor (<c>_cursor</c>) as received, not yet verified.</summary>
     public string? Cursor { get; init; }
 
+    /// <summary>Who may see what: restricts matches, includes and counts before the query runs (see <see cref="Security.AccessRestriction"/>).</summary>
+    public Security.AccessRestriction? Restriction { get; init; }
+
     public static SearchQuery ById(string resourceType, string id) =>
         new(resourceType, [new IdCondition([id])], 2, 0);
 }

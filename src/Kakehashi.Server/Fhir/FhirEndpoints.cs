@@ -61,12 +61,14 @@ public static class FhirEndpoints
         return app;
     }
 
-    private static async Task HandleAsync(HttpContext context, FhirRequestReader reader, FhirDispatcher dispatcher, FhirResponseWriter writer)
+    private static async Task HandleAsync(HttpContext context, FhirRequestReader reader, FhirDispatcher dispatcher, FhirResponseWriter writer, Security.CallerResolver callers)
     {
         var format = FhirMediaTypes.ResponseFormat(context.Request);
         var path = context.Request.RouteValues["path"] as string ?? "";
+        // Only the CapabilityStatement is public; everything else needs a token, checked before the body is read.
+        var caller = HttpMethods.IsGet(context.Request.Method) && path.Trim('/') == "metadata" ? null : await callers.ResolveAsync(context);
         var request = await reader.ReadAsync(context, path, context.RequestAborted);
-        var response = await dispatcher.DispatchAsync(request, null, context.RequestAborted);
+        var response = await dispatcher.DispatchAsync(request with { Caller = caller }, null, context.RequestAborted);
         await writer.WriteAsync(context, request, response, format);
     }
 

@@ -1,0 +1,27 @@
+using Kakehashi.Fhir.Security;
+
+namespace Kakehashi.Server.Audit;
+
+/// <summary>
+/// The request being served, for code that records it without being handed it: the audited
+/// store appends the rows of a write in the write's own transaction, deep inside the engine.
+/// Set by the access guard for the outermost interaction; flows into bundle entries.
+/// </summary>
+public sealed class AuditScope
+{
+    private static readonly AsyncLocal<AuditScope?> CurrentScope = new();
+
+    public required AccessContext Caller { get; init; }
+
+    public required FhirInteraction Interaction { get; init; }
+
+    public required string RequestId { get; init; }
+
+    public string? Query { get; init; }
+
+    public static AuditScope? Current
+    {
+        get => CurrentScope.Value;
+        set => CurrentScope.Value = value;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Net;
+using System.Security.Claims;
+using Hl7.Fhir.Model;
+using Kakehashi.Fhir.Errors;
+using Kakehashi.Fhir.Security;
+using Microsoft.AspNetCore.Authentication;
+using OpenIddict.Abstractions;
+using OpenIddict.Validation.AspNetCore;
+
+namespace Kakehashi.Server.Security;
+
+/// <summary>
+/// Turns the bearer token of an HTTP request into an <see cref="AccessContext"/>, or refuses
+/// with 401. Besides the token's signature, audience and expiry (OpenIddict validation), the
+/// account or client must still be enabled and the token not revoked: checked on every request,
+/// so disabling takes effect at once rather than when the token expires.
+/// </summary>
+public sealed class CallerResolver(SecurityStore store)
+{
+    public async Task<AccessContext> ResolveAsync(HttpContext context)
+    {
+        var result = await context.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        if (!result.Succeeded || result.Principal is not { } principal)
+        {
+            throw Unauthorized(context, context.Request.Headers.Authorization.Count == 0
+                ? "This request needs an access token (Authorization: Bearer …); see /.well-known/smart-configuration."
+                : "The access token is invalid or expired.");
+        }
+
+        var caller = FromPrincipal(principal);
+        if (caller is null)
+        {
+            throw Unauthorized(context, "The access token does not say who the caller is (subject and role are required).");
+        }
+
+        if (!await store.IsActiveAsync(caller.Kind == CallerKind.System, caller.Subject, caller.TokenId, context.RequestAborted))
+        {
+            throw Unauthorized(context, "The access token was revoked or its account is disabled.");
+        }
+
+        return caller;
+    }
+
+    public static AccessContext? FromPrincipal(ClaimsPrincipal principal)
+    {
+        var subject = principal.GetClaim(OpenIddictConstants.Claims.Subject);
+        var role = principal.GetClaim(KnownClaims.Role);
+        if (string.IsNullOrEmpty(subject) || string.IsNullOrEmpty(role))
+        {
+            return null;
+        }
+
+        var kind = principal.GetClaim(KnownClaims.Kind) switch
+        {
+            "system" => CallerKind.System,
+            "patient" => CallerKind.Patient,
+            _ => CallerKind.Person,
+        };
+        return new AccessContext
+        {
+            Subject = subject,
+            Kind = kind,
+            ClientId = principal.GetClaim(OpenIddictConstants.Claims.ClientId) ?? (kind == CallerKind.System ? subject : null),
+            Role = role,
+            OrganizationCode = principal.GetClaim(KnownClaims.Organization),
+            OrganizationKind = principal.GetClaim(KnownClaims.OrganizationKind),
+            PatientId = principal.GetClaim(KnownClaims.Patient),
+            Scopes = SmartScope.ParseAll(string.Join(' ', principal.GetScopes())),
+            TokenId = principal.GetTokenId() ?? principal.GetClaim(OpenIddictConstants.Claims.JwtId),
+        };
+    }
+
+    private static FhirException Unauthorized(HttpContext context, string message)
+    {
+        // The error middleware clears the response before writing the outcome; add the challenge when it is sent.
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer realm=\"kakehashi\", error=\"invalid_token\"";
+            return System.Threading.Tasks.Task.CompletedTask;
+        });
+        return new FhirException(HttpStatusCode.Unauthorized, OperationOutcome.IssueType.Login, message);
+    }
+}

@@ -1,0 +1,429 @@
+using System.Net;
+using Hl7.Fhir.Model;
+using Kakehashi.Fhir.Errors;
+using Kakehashi.Fhir.Interactions;
+using Kakehashi.Fhir.Security;
+using Kakehashi.Fhir.Storage;
+using Kakehashi.Fhir.Storage.Sql;
+using Kakehashi.Server.Audit;
+
+namespace Kakehashi.Server.Security;
+
+/// <summary>
+/// Authorization, narrowing and audit for every interaction the dispatcher runs. Decides from
+/// the caller's role (the <see cref="AccessPolicy"/>) intersected with the token's SMART scopes;
+/// narrows searches before they run (the patient portal role to its own compartment, narrowed
+/// scopes to their parameters); answers 404 for a resource outside what the caller may see, as
+/// for one that does not exist; and writes an audit row for every outcome.
+/// </summary>
+public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, IServiceProvider services, TimeProvider time) : IFhirRequestGuard
+{
+    private static readonly string[] SearchControlParameters = ["_include", "_revinclude"];
+
+    // Resolved lazily: the search service is built beside the dispatcher that owns this guard.
+    private SearchService Search => services.GetRequiredService<SearchService>();
+
+    public async Task<FhirResponse> GuardAsync(FhirRequest request, IResourceTransaction? transaction, Func<FhirRequest, Task<FhirResponse>> next, CancellationToken cancellationToken)
+    {
+        var outer = AuditScope.Current;
+        var caller = request.Caller ?? outer?.Caller;
+        if (caller is null)
+        {
+            // The server's own work (start-up seeding): no caller, nothing to decide.
+            return await next(request);
+        }
+
+        request = request.Caller is null ? request with { Caller = caller } : request;
+        var interaction = FhirInteraction.Classify(request);
+        if (interaction.Kind is InteractionKind.Capabilities or InteractionKind.Unknown)
+        {
+            return await next(request);
+        }
+
+        var scope = new AuditScope
+        {
+            Caller = caller,
+            Interaction = interaction,
+            RequestId = outer?.RequestId ?? Guid.NewGuid().ToString("N"),
+            Query = request.Query.Count == 0 ? null : string.Join("&", request.Query.Select(q => Uri.EscapeDataString(q.Key) + "=" + Uri.EscapeDataString(q.Value))),
+        };
+        AuditScope.Current = scope;
+        try
+        {
+            if (interaction.Kind == InteractionKind.Bundle)
+            {
+                AuthorizeBundle(caller, request);
+                return await next(request);
+            }
+
+            Authorize(caller, interaction, request);
+            var narrowed = await NarrowAsync(caller, interaction, request, transaction, cancellationToken);
+            var response = await next(narrowed);
+            FilterIncluded(caller, response);
+            if (!interaction.IsWrite)
+            {
+                await AuditAsync(transaction, Records(scope, interaction, request, (int)response.Status, Patients(response)), cancellationToken);
+            }
+
+            return response;
+        }
+        catch (FhirException e)
+        {
+            // Inside a transaction a failure aborts everything; the Bundle-level call records it once the transaction is gone.
+            if (transaction is null)
+            {
+                await AuditAsync(null, Records(scope, interaction, request, (int)e.Status, new List<string?> { PatientReferences.FromRequest(interaction.ResourceType, interaction.Id, request.Query) }), CancellationToken.None);
+            }
+
+            throw;
+        }
+        finally
+        {
+            AuditScope.Current = outer;
+        }
+    }
+
+    private void Authorize(AccessContext caller, FhirInteraction interaction, FhirRequest request)
+    {
+        var patientRole = caller.Role == KnownRoles.Patient;
+        switch (interaction.Kind)
+        {
+            case InteractionKind.SearchSystem:
+            case InteractionKind.HistorySystem:
+                if (patientRole)
+                {
+                    throw Deny("The patient portal searches one resource type at a time.");
+                }
+
+                var listed = request.Query.Where(q => q.Key == "_type").SelectMany(q => q.Value.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToList();
+                if (interaction.Kind == InteractionKind.SearchSystem && listed.Count > 0)
+                {
+                    listed.ForEach(type => Check(caller, type, 's'));
+                }
+                else
+                {
+                    CheckAll(caller, 's');
+                }
+
+                break;
+            case InteractionKind.HistoryType when patientRole:
+                throw Deny("The patient portal reads history one resource at a time.");
+            case InteractionKind.SearchCompartment:
+                Check(caller, interaction.ResourceType!, 'r');
+                if (interaction.TargetType is { } target)
+                {
+                    Check(caller, target, 's');
+                }
+                else
+                {
+                    CheckAll(caller, 's');
+                }
+
+                if (patientRole && (interaction.ResourceType != "Patient" || interaction.Id != caller.PatientId))
+                {
+                    throw Deny("The patient portal sees only the patient's own compartment.");
+                }
+
+                break;
+            case InteractionKind.Operation when interaction.ResourceType is null || interaction.Operation == "everything":
+                CheckAll(caller, 'r');
+                break;
+            default:
+                foreach (var action in interaction.Actions)
+                {
+                    Check(caller, interaction.ResourceType!, action);
+                }
+
+                if (patientRole && interaction.IsWrite)
+                {
+                    throw Deny("The patient portal cannot change records through the FHIR API.");
+                }
+
+                break;
+        }
+
+        if (interaction.Kind is InteractionKind.SearchType or InteractionKind.SearchSystem or InteractionKind.SearchCompartment)
+        {
+            CheckSearchParameters(caller, request);
+        }
+    }
+
+    /// <summary>Every type a search reaches — by _revinclude, _has or a chain — must be searchable by the caller: otherwise it is a value oracle.</summary>
+    private void CheckSearchParameters(AccessContext caller, FhirRequest request)
+    {
+        foreach (var (key, value) in request.Query)
+        {
+            if (key.StartsWith("_include", StringComparison.Ordinal) || key.StartsWith("_revinclude", StringComparison.Ordinal))
+            {
+                if (value.Trim() == "*")
+                {
+                    CheckAll(caller, 's');
+                }
+                else if (key.StartsWith("_revinclude", StringComparison.Ordinal))
+                {
+                    Check(caller, value.Split(':')[0], 's');
+                }
+
+                // _include targets are filtered from the result instead (FilterIncluded): they do not count in totals.
+                continue;
+            }
+
+            // _has:Observation:patient:_has:AuditEvent:entity:code, also inside a chain (subject:Patient._has:…).
+            var segments = key.Split(':', '.');
+            for (var i = 0; i + 1 < segments.Length; i++)
+            {
+                if (segments[i] == "_has")
+                {
+                    Check(caller, segments[i + 1], 's');
+                }
+            }
+
+            if (key.StartsWith("_has:", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var dot = key.IndexOf('.', StringComparison.Ordinal);
+            if (dot > 0 && !key.StartsWith('_'))
+            {
+                var head = key[..dot];
+                var colon = head.IndexOf(':', StringComparison.Ordinal);
+                if (colon > 0 && ModelInfo.IsKnownResource(head[(colon + 1)..]))
+                {
+                    Check(caller, head[(colon + 1)..], 's');
+                }
+                else
+                {
+                    // An untyped chain may reach any target type of the parameter: all must be searchable.
+                    var type = request.Segments.FirstOrDefault();
+                    var param = colon > 0 ? head[..colon] : head;
+                    var targets = ModelInfo.SearchParameters.FirstOrDefault(p => p.Resource == type && p.Name == param)?.Target;
+                    foreach (var target in targets ?? [])
+                    {
+                        Check(caller, target.ToString(), 's');
+                    }
+                }
+            }
+        }
+    }
+
+    private void AuthorizeBundle(AccessContext caller, FhirRequest request)
+    {
+        if (request.Body is not Bundle bundle)
+        {
+            return;
+        }
+
+        if (caller.Role == KnownRoles.Patient)
+        {
+            throw Deny("The patient portal sends one request at a time, not batches or transactions.");
+        }
+
+        // Every entry is checked before anything runs; entries are checked again, one by one, as they are dispatched.
+        for (var i = 0; i < bundle.Entry.Count; i++)
+        {
+            var entry = bundle.Entry[i];
+            if (entry.Request?.Method is not { } method || entry.Request.Url is not { } url)
+            {
+                continue;
+            }
+
+            var question = url.IndexOf('?', StringComparison.Ordinal);
+            var path = (question < 0 ? url : url[..question]).Trim('/');
+            if (path.StartsWith(request.BaseUrl, StringComparison.Ordinal))
+            {
+                path = path[request.BaseUrl.Length..].Trim('/');
+            }
+
+            var entryInteraction = FhirInteraction.Classify(method.ToString(), path, question >= 0);
+            if (entryInteraction.Kind == InteractionKind.Bundle)
+            {
+                throw Deny($"Entry {i} nests a Bundle request.");
+            }
+
+            try
+            {
+                var entryRequest = new FhirRequest
+                {
+                    Method = method.ToString(),
+                    Path = path,
+                    Query = question < 0 ? [] : QueryParameters.Parse(url[question..]),
+                    BaseUrl = request.BaseUrl,
+                    Caller = caller,
+                };
+                if (entryInteraction.Kind is not (InteractionKind.Capabilities or InteractionKind.Unknown))
+                {
+                    Authorize(caller, entryInteraction, entryRequest);
+                }
+            }
+            catch (FhirException e)
+            {
+                e.AddIssue(OperationOutcome.IssueType.Forbidden, $"Entry {i} ({method} {url}) is not allowed; nothing was processed.", $"Bundle.entry[{i}]");
+                throw;
+            }
+        }
+    }
+
+    private async Task<FhirRequest> NarrowAsync(AccessContext caller, FhirInteraction interaction, FhirRequest request, IResourceTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var type = interaction.ResourceType;
+        if (type is null)
+        {
+            return request;
+        }
+
+        var narrowing = new List<KeyValuePair<string, string>>();
+        if (caller.Role == KnownRoles.Patient && policy.PatientCompartment.TryGetValue(type, out var param))
+        {
+            if (caller.PatientId is null)
+            {
+                throw Deny("This patient account is not linked to a patient record.");
+            }
+
+            narrowing.Add(param == "_id" ? new("_id", caller.PatientId) : new(param, "Patient/" + caller.PatientId));
+        }
+
+        var action = interaction.Kind is InteractionKind.SearchType ? 's' : 'r';
+        var granting = caller.Scopes.Where(s => s.Context == ScopeContext(caller) && s.Grants(type, action)).ToList();
+        if (granting.Count > 0 && granting.All(s => s.Narrowing.Count > 0))
+        {
+            // Several narrowed scopes would mean their union; applying the first is narrower, never wider.
+            narrowing.AddRange(granting[0].Narrowing);
+        }
+
+        if (narrowing.Count == 0)
+        {
+            return request;
+        }
+
+        switch (interaction.Kind)
+        {
+            case InteractionKind.SearchType:
+                return request with { Query = [.. request.Query, .. narrowing] };
+            case InteractionKind.Read or InteractionKind.VRead or InteractionKind.HistoryInstance:
+                var probe = new FhirRequest
+                {
+                    Method = "GET",
+                    Path = type,
+                    Query = [new("_id", interaction.Id!), .. narrowing],
+                    BaseUrl = request.BaseUrl,
+                    Caller = caller,
+                };
+                var found = await Search.SearchAsync(type, probe, transaction, cancellationToken);
+                if (found.Bundle is not { } bundle || !bundle.Entries.Any(e => e.SearchMode == Bundle.SearchEntryMode.Match))
+                {
+                    // The same answer as for an id that does not exist: no existence oracle.
+                    throw FhirException.NotFound($"{type}/{interaction.Id} is not known.");
+                }
+
+                return request;
+            case InteractionKind.SearchCompartment or InteractionKind.Operation:
+                return request;
+            default:
+                throw Deny($"This access is limited to part of {type}, which this interaction cannot be narrowed to.");
+        }
+    }
+
+    /// <summary>_include may reach types or patients the caller may not see; such entries are dropped (they are not counted in totals).</summary>
+    private void FilterIncluded(AccessContext caller, FhirResponse response)
+    {
+        if (response.Bundle is not { } bundle)
+        {
+            return;
+        }
+
+        bundle.Entries.RemoveAll(e => e.SearchMode == Bundle.SearchEntryMode.Include && e.Stored is { } stored && !MaySee(caller, stored));
+    }
+
+    private bool MaySee(AccessContext caller, StoredResource stored)
+    {
+        if (!policy.Allows(caller.Role, stored.ResourceType, 'r') || !ScopeGrants(caller, stored.ResourceType, 'r'))
+        {
+            return false;
+        }
+
+        return caller.Role != KnownRoles.Patient || !policy.PatientCompartment.ContainsKey(stored.ResourceType) ||
+               PatientReferences.Of(stored) == "Patient/" + caller.PatientId;
+    }
+
+    private void Check(AccessContext caller, string type, char action)
+    {
+        if (!ModelInfo.IsKnownResource(type))
+        {
+            return;
+        }
+
+        if (!policy.Allows(caller.Role, type, action))
+        {
+            throw Deny($"The role '{caller.Role}' may not {Verb(action)} {type}.");
+        }
+
+        if (!ScopeGrants(caller, type, action))
+        {
+            throw Deny($"The access token's scopes do not allow to {Verb(action)} {type}.");
+        }
+    }
+
+    private void CheckAll(AccessContext caller, char action)
+    {
+        if (!policy.AllowsAll(caller.Role, action) || !caller.Scopes.Any(s => s.Context == ScopeContext(caller) && s.IsWildcard && s.Actions.Contains(action, StringComparison.Ordinal)))
+        {
+            throw Deny($"Only callers allowed to {Verb(action)} every resource type may make this request.");
+        }
+    }
+
+    private static bool ScopeGrants(AccessContext caller, string type, char action) =>
+        caller.Scopes.Any(s => s.Context == ScopeContext(caller) && s.Grants(type, action));
+
+    private static string ScopeContext(AccessContext caller) => caller.Kind switch
+    {
+        CallerKind.System => "system",
+        CallerKind.Patient => "patient",
+        _ => "user",
+    };
+
+    private static string Verb(char action) => action switch
+    {
+        'c' => "create",
+        'r' => "read",
+        'u' => "update",
+        'd' => "delete",
+        _ => "search",
+    };
+
+    private static FhirException Deny(string message) =>
+        new(HttpStatusCode.Forbidden, OperationOutcome.IssueType.Forbidden, message);
+
+    private static List<string?> Patients(FhirResponse response)
+    {
+        if (response.Stored is { } stored)
+        {
+            return [PatientReferences.Of(stored)];
+        }
+
+        var patients = response.Bundle?.Entries.Where(e => e.Stored is not null).Select(e => PatientReferences.Of(e.Stored!)).Distinct().ToList() ?? [];
+        return patients.Count == 0 ? [null] : patients;
+    }
+
+    private List<AuditRecord> Records(AuditScope scope, FhirInteraction interaction, FhirRequest request, int status, IEnumerable<string?> patients)
+    {
+        var caller = scope.Caller;
+        var now = time.GetUtcNow();
+        var resource = request.Path.Length == 0 ? "/" : request.Path;
+        return [.. patients.Distinct().Select(patient => new AuditRecord(
+            now, scope.RequestId, caller.Subject, caller.Kind.ToString().ToLowerInvariant(), caller.ClientId, caller.OrganizationCode, caller.Role,
+            patient, interaction.AuditAction, interaction.Name, resource, scope.Query, status, caller.PurposeOfUse, caller.Emergency, null))];
+    }
+
+    private async System.Threading.Tasks.Task AuditAsync(IResourceTransaction? transaction, List<AuditRecord> records, CancellationToken cancellationToken)
+    {
+        if (transaction is ISqlTransaction sql)
+        {
+            await audit.AppendAsync(sql, records, cancellationToken);
+        }
+        else
+        {
+            await audit.AppendAsync(records, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+using Kakehashi.Fhir.Security;
+using Kakehashi.Fhir.Storage;
+using Kakehashi.Fhir.Storage.Sql;
+using Kakehashi.Server.Audit;
+using Kakehashi.Server.Hosting;
+using Microsoft.Extensions.Options;
+using OpenIddict.Validation.AspNetCore;
+
+namespace Kakehashi.Server.Security;
+
+/// <summary>
+/// Authorization is on in every mode: the built-in OpenIddict authorization server (or an
+/// external OpenID Connect provider, <c>Kakehashi:Security:Authority</c>), the access guard at
+/// the FHIR dispatcher, and the audit trail.
+/// </summary>
+public static class SecurityExtensions
+{
+    public static WebApplicationBuilder AddKakehashiSecurity(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<SecurityOptions>()
+            .Bind(builder.Configuration.GetSection(SecurityOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        var options = builder.Configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
+
+        services.AddSingleton<SecurityStore>();
+        services.AddSingleton<CallerResolver>();
+        services.AddSingleton(_ => AccessPolicy.Load(options.PolicyFile));
+        services.AddSingleton(sp => new AuditLog(sp.GetRequiredService<SqlDialect>()));
+        // Registered after the plain store: every service that writes resources now writes the audit trail with them.
+        services.AddSingleton<IResourceStore>(sp => new AuditedResourceStore(
+            sp.GetRequiredService<SqlResourceStore>(), sp.GetRequiredService<AuditLog>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IFhirRequestGuard, FhirAccessGuard>();
+        services.AddHostedService<InactivityService>();
+
+        var openIddict = services.AddOpenIddict();
+        if (options.Authority is { Length: > 0 } authority)
+        {
+            openIddict.AddValidation(validation =>
+            {
+                validation.SetIssuer(authority);
+                validation.AddAudiences(options.Audience);
+                validation.UseSystemNetHttp();
+                validation.UseAspNetCore();
+            });
+        }
+        else
+        {
+            var dataDirectory = builder.Configuration[KakehashiOptions.Section + ":Storage:DataDirectory"] ?? "data";
+            var keys = ServerKeys.Load(options, dataDirectory);
+            openIddict.AddServer(server =>
+            {
+                server.SetTokenEndpointUris(TokenEndpoint.Path.TrimStart('/'))
+                    .SetIntrospectionEndpointUris("connect/introspect")
+                    .SetRevocationEndpointUris("connect/revoke")
+                    .SetAuthorizationEndpointUris(LoginEndpoints.AuthorizePath.TrimStart('/'))
+                    .SetJsonWebKeySetEndpointUris(".well-known/jwks")
+                    .SetConfigurationEndpointUris(".well-known/openid-configuration");
+                server.AllowClientCredentialsFlow();
+                server.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
+                server.SetAuthorizationCodeLifetime(TimeSpan.FromMinutes(2));
+                server.AddSigningKey(keys.Signing).AddEncryptionKey(keys.Encryption);
+                // Resource servers elsewhere (and external gateways) verify plain signed JWTs.
+                server.DisableAccessTokenEncryption();
+                server.SetAccessTokenLifetime(TimeSpan.FromMinutes(options.AccessTokenMinutes));
+                // Clients live in Kakehashi's own tables; AuthorizationServerHandlers does what the OpenIddict stores would.
+                server.EnableDegradedMode();
+                server.DisableScopeValidation();
+                server.DisableAuthorizationStorage();
+                server.DisableTokenStorage();
+                AuthorizationServerHandlers.Register(server);
+                // TLS ends at the reverse proxy in front of Kakehashi (docs/security/deployment.md).
+                server.UseAspNetCore().EnableTokenEndpointPassthrough().EnableAuthorizationEndpointPassthrough().DisableTransportSecurityRequirement();
+            });
+            openIddict.AddValidation(validation =>
+            {
+                validation.UseLocalServer();
+                validation.AddAudiences(options.Audience);
+                validation.UseAspNetCore();
+            });
+        }
+
+        services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
+            .AddCookie(LoginEndpoints.CookieScheme, cookie =>
+            {
+                cookie.Cookie.Name = "kakehashi-login";
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Lax;
+                cookie.ExpireTimeSpan = TimeSpan.FromMinutes(10);
+                cookie.SlidingExpiration = false;
+                cookie.LoginPath = "/login";
+            });
+        return builder;
+    }
+
+    /// <summary>Registers the configured organizations and clients, and the demo client, once.</summary>
+    public static async Task InitializeSecurityAsync(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value;
+        var store = app.Services.GetRequiredService<SecurityStore>();
+        var operatorCode = options.Organizations.FirstOrDefault(o => o.Kind == KnownOrganizationKinds.Operator)?.Code;
+        foreach (var organization in options.Organizations)
+        {
+            if (!KnownOrganizationKinds.All.Contains(organization.Kind) || !KnownOrganizationKinds.IsValidCode(organization.Kind, organization.Code))
+            {
+                throw new InvalidOperationException($"Kakehashi:Security:Organizations: '{organization.Code}' is not a valid code for a {organization.Kind}.");
+            }
+
+            await store.AddOrganizationAsync(new Organization(organization.Code, organization.Kind, organization.Name), CancellationToken.None);
+        }
+
+        foreach (var client in options.Clients)
+        {
+            if (await store.FindClientAsync(client.ClientId, CancellationToken.None) is null)
+            {
+                await store.AddClientAsync(new RegisteredClient(client.ClientId, client.OrganizationCode, client.Role, client.DisplayName ?? client.ClientId,
+                    client.Jwks, null, client.Scopes, client.RedirectUris, store.Now, null, null, null), CancellationToken.None);
+            }
+        }
+
+        var demo = options.DemoClient;
+        if (demo.Enabled && operatorCode is not null && await store.FindClientAsync(demo.ClientId, CancellationToken.None) is null)
+        {
+            var secret = demo.Secret;
+            if (string.IsNullOrEmpty(secret))
+            {
+                secret = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+                // The database keeps only a hash; the secret goes to an owner-only file in the data directory
+                // (never committed) so that the README's one demo command can read it.
+                var dataDirectory = app.Services.GetRequiredService<IOptions<KakehashiOptions>>().Value.Storage.DataDirectory;
+                var file = Path.Combine(dataDirectory, "security", "demo-client-secret.txt");
+                Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+                await File.WriteAllTextAsync(file, secret);
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                }
+
+                app.Logger.LogWarning("Demo client '{ClientId}' created; its secret is in {File}", demo.ClientId, Path.GetFullPath(file));
+            }
+
+            await store.AddClientAsync(new RegisteredClient(demo.ClientId, operatorCode, KnownRoles.System, "Demo client",
+                null, PasswordHasher.Hash(secret, options.PasswordIterations), demo.Scopes, null, store.Now, null, null, null), CancellationToken.None);
+        }
+    }
+
+    public static WebApplication MapKakehashiSecurity(this WebApplication app)
+    {
+        app.UseAuthentication();
+        if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.Authority))
+        {
+            app.MapPost(TokenEndpoint.Path, TokenEndpoint.HandleAsync);
+            app.MapLogin();
+        }
+
+        app.MapGet("/.well-known/smart-configuration", SmartConfiguration.Handle);
+        app.MapGet("/fhir/.well-known/smart-configuration", SmartConfiguration.Handle);
+        app.MapAdmin();
+        return app;
+    }
+}

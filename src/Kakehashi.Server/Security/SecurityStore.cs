@@ -1,0 +1,205 @@
+using System.Data.Common;
+using System.Globalization;
+using Kakehashi.Fhir.Storage.Sql;
+
+namespace Kakehashi.Server.Security;
+
+/// <summary>
+/// Organizations, accounts, clients and token bookkeeping, on Kakehashi's own SQL tables
+/// (migration 0003_security) through the configured dialect: portable SQL, no second data
+/// access stack (docs/adr/0003-security-store.md).
+/// </summary>
+public sealed class SecurityStore(SqlDialect dialect, TimeProvider time)
+{
+    private const string AccountColumns =
+        "id, username, organization_code, job_type, patient_id, display_name, password_hash, totp_secret, failed_logins, locked_until, created_at, last_used_at, disabled_at, disabled_reason";
+
+    private const string ClientColumns =
+        "client_id, organization_code, role, display_name, jwks, secret_hash, scopes, redirect_uris, created_at, last_used_at, disabled_at, disabled_reason";
+
+    public SqlDialect Dialect => dialect;
+
+    public DateTimeOffset Now => time.GetUtcNow();
+
+    public async Task<bool> AddOrganizationAsync(Organization organization, CancellationToken cancellationToken)
+    {
+        if (await FindOrganizationAsync(organization.Code, cancellationToken) is not null)
+        {
+            return false;
+        }
+
+        await ExecuteAsync("INSERT INTO security_organizations (code, kind, name, created_at) VALUES (@p0, @p1, @p2, @p3)",
+            cancellationToken, organization.Code, organization.Kind, organization.Name, Micros(Now));
+        return true;
+    }
+
+    public async Task<Organization?> FindOrganizationAsync(string code, CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT code, kind, name FROM security_organizations WHERE code = @p0",
+            r => new Organization(r.GetString(0), r.GetString(1), r.GetString(2)), cancellationToken, code)).FirstOrDefault();
+
+    public Task<List<Organization>> ListOrganizationsAsync(CancellationToken cancellationToken) =>
+        QueryAsync("SELECT code, kind, name FROM security_organizations ORDER BY code",
+            r => new Organization(r.GetString(0), r.GetString(1), r.GetString(2)), cancellationToken);
+
+    public Task AddAccountAsync(Account account, CancellationToken cancellationToken) =>
+        ExecuteAsync("INSERT INTO security_accounts (" + AccountColumns + ") VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, 0, NULL, @p8, NULL, NULL, NULL)",
+            cancellationToken, account.Id, account.Username, account.OrganizationCode, account.JobType, account.PatientId, account.DisplayName,
+            account.PasswordHash, account.TotpSecret, Micros(account.CreatedAt));
+
+    public async Task<Account?> FindAccountAsync(string id, CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT " + AccountColumns + " FROM security_accounts WHERE id = @p0", ReadAccount, cancellationToken, id)).FirstOrDefault();
+
+    public async Task<Account?> FindAccountByUsernameAsync(string username, CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT " + AccountColumns + " FROM security_accounts WHERE username = @p0", ReadAccount, cancellationToken, username)).FirstOrDefault();
+
+    public Task<List<Account>> ListAccountsAsync(string? organizationCode, CancellationToken cancellationToken) => organizationCode is null
+        ? QueryAsync("SELECT " + AccountColumns + " FROM security_accounts ORDER BY username", ReadAccount, cancellationToken)
+        : QueryAsync("SELECT " + AccountColumns + " FROM security_accounts WHERE organization_code = @p0 ORDER BY username", ReadAccount, cancellationToken, organizationCode);
+
+    /// <summary>Disables (reason given) or re-enables (reason null) an account; false if unknown.</summary>
+    public async Task<bool> SetAccountDisabledAsync(string id, string? reason, CancellationToken cancellationToken) =>
+        await ExecuteAsync("UPDATE security_accounts SET disabled_at = @p1, disabled_reason = @p2, failed_logins = 0, locked_until = NULL WHERE id = @p0",
+            cancellationToken, id, reason is null ? null : Micros(Now), reason) == 1;
+
+    public Task RecordLoginAsync(string id, bool success, int maxFailures, TimeSpan lockout, CancellationToken cancellationToken) => success
+        ? ExecuteAsync("UPDATE security_accounts SET failed_logins = 0, locked_until = NULL, last_used_at = @p1 WHERE id = @p0", cancellationToken, id, Micros(Now))
+        : ExecuteAsync(
+            "UPDATE security_accounts SET failed_logins = failed_logins + 1, " +
+            "locked_until = CASE WHEN failed_logins + 1 >= @p1 THEN @p2 ELSE locked_until END WHERE id = @p0",
+            cancellationToken, id, maxFailures, Micros(Now + lockout));
+
+    public Task TouchAccountAsync(string id, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE security_accounts SET last_used_at = @p1 WHERE id = @p0", cancellationToken, id, Micros(Now));
+
+    /// <summary>Disables every enabled account and client not used (or, if never used, not created) within <paramref name="days"/>; returns what it disabled.</summary>
+    public async Task<List<string>> DisableInactiveAsync(int days, CancellationToken cancellationToken)
+    {
+        var cutoff = Micros(Now - TimeSpan.FromDays(days));
+        var accounts = await QueryAsync(
+            "SELECT id FROM security_accounts WHERE disabled_at IS NULL AND COALESCE(last_used_at, created_at) < @p0",
+            r => r.GetString(0), cancellationToken, cutoff);
+        var clients = await QueryAsync(
+            "SELECT client_id FROM security_clients WHERE disabled_at IS NULL AND COALESCE(last_used_at, created_at) < @p0",
+            r => r.GetString(0), cancellationToken, cutoff);
+        var reason = $"unused for {days} days";
+        foreach (var id in accounts)
+        {
+            await SetAccountDisabledAsync(id, reason, cancellationToken);
+        }
+
+        foreach (var id in clients)
+        {
+            await SetClientDisabledAsync(id, reason, cancellationToken);
+        }
+
+        return [.. accounts.Select(a => "account:" + a), .. clients.Select(c => "client:" + c)];
+    }
+
+    public Task AddClientAsync(RegisteredClient client, CancellationToken cancellationToken) =>
+        ExecuteAsync("INSERT INTO security_clients (" + ClientColumns + ") VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, NULL, NULL, NULL)",
+            cancellationToken, client.ClientId, client.OrganizationCode, client.Role, client.DisplayName, client.Jwks, client.SecretHash,
+            client.Scopes, client.RedirectUris, Micros(client.CreatedAt));
+
+    public async Task<RegisteredClient?> FindClientAsync(string clientId, CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT " + ClientColumns + " FROM security_clients WHERE client_id = @p0", ReadClient, cancellationToken, clientId)).FirstOrDefault();
+
+    public Task<List<RegisteredClient>> ListClientsAsync(string? organizationCode, CancellationToken cancellationToken) => organizationCode is null
+        ? QueryAsync("SELECT " + ClientColumns + " FROM security_clients ORDER BY client_id", ReadClient, cancellationToken)
+        : QueryAsync("SELECT " + ClientColumns + " FROM security_clients WHERE organization_code = @p0 ORDER BY client_id", ReadClient, cancellationToken, organizationCode);
+
+    public async Task<bool> SetClientDisabledAsync(string clientId, string? reason, CancellationToken cancellationToken) =>
+        await ExecuteAsync("UPDATE security_clients SET disabled_at = @p1, disabled_reason = @p2 WHERE client_id = @p0",
+            cancellationToken, clientId, reason is null ? null : Micros(Now), reason) == 1;
+
+    public Task TouchClientAsync(string clientId, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE security_clients SET last_used_at = @p1 WHERE client_id = @p0", cancellationToken, clientId, Micros(Now));
+
+    /// <summary>Records a client assertion id; false when it was already used (a replay).</summary>
+    public async Task<bool> TryUseAssertionAsync(string clientId, string jti, DateTimeOffset expires, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ExecuteAsync("INSERT INTO security_used_assertions (id, expires_at) VALUES (@p0, @p1)", cancellationToken, clientId + " " + jti, Micros(expires));
+        }
+        catch (DbException e) when (dialect.IsUniqueViolation(e))
+        {
+            return false;
+        }
+
+        // Expired ids can never be replayed (the assertion is rejected as expired first): forget them.
+        await ExecuteAsync("DELETE FROM security_used_assertions WHERE expires_at < @p0", cancellationToken, Micros(Now - TimeSpan.FromMinutes(10)));
+        return true;
+    }
+
+    public async Task RevokeTokenAsync(string tokenId, DateTimeOffset expires, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ExecuteAsync("INSERT INTO security_revoked_tokens (token_id, expires_at) VALUES (@p0, @p1)", cancellationToken, tokenId, Micros(expires));
+        }
+        catch (DbException e) when (dialect.IsUniqueViolation(e))
+        {
+            // Revoking twice is fine.
+        }
+    }
+
+    /// <summary>
+    /// The per-request check behind short-lived tokens: the account or client is still enabled
+    /// and the token was not revoked. One indexed query.
+    /// </summary>
+    public async Task<bool> IsActiveAsync(bool isSystem, string subject, string? tokenId, CancellationToken cancellationToken)
+    {
+        var principal = isSystem
+            ? "SELECT COUNT(*) FROM security_clients WHERE client_id = @p0 AND disabled_at IS NULL"
+            : "SELECT COUNT(*) FROM security_accounts WHERE id = @p0 AND disabled_at IS NULL";
+        var sql = "SELECT (" + principal + ") - (SELECT COUNT(*) FROM security_revoked_tokens WHERE token_id = @p1)";
+        var value = await ScalarAsync(sql, cancellationToken, subject, tokenId ?? "");
+        return value == 1;
+    }
+
+    public static long Micros(DateTimeOffset value) => SqlTime.ToMicros(value);
+
+    public static DateTimeOffset FromMicros(long value) => SqlTime.FromMicros(value);
+
+    private static Account ReadAccount(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), NullableString(r, 4), r.GetString(5), NullableString(r, 6), NullableString(r, 7),
+        Convert.ToInt32(r.GetValue(8), CultureInfo.InvariantCulture), NullableTime(r, 9), FromMicros(Convert.ToInt64(r.GetValue(10), CultureInfo.InvariantCulture)),
+        NullableTime(r, 11), NullableTime(r, 12), NullableString(r, 13));
+
+    private static RegisteredClient ReadClient(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), NullableString(r, 4), NullableString(r, 5), r.GetString(6), NullableString(r, 7),
+        FromMicros(Convert.ToInt64(r.GetValue(8), CultureInfo.InvariantCulture)), NullableTime(r, 9), NullableTime(r, 10), NullableString(r, 11));
+
+    private static string? NullableString(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private static DateTimeOffset? NullableTime(DbDataReader r, int i) =>
+        r.IsDBNull(i) ? null : FromMicros(Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture));
+
+    private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params object?[] values)
+    {
+        await using var connection = await dialect.OpenConnectionAsync(cancellationToken);
+        await using var command = SqlCommands.Create(connection, null, sql, values);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<long> ScalarAsync(string sql, CancellationToken cancellationToken, params object?[] values)
+    {
+        await using var connection = await dialect.OpenConnectionAsync(cancellationToken);
+        await using var command = SqlCommands.Create(connection, null, sql, values);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    private async Task<List<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> map, CancellationToken cancellationToken, params object?[] values)
+    {
+        await using var connection = await dialect.OpenConnectionAsync(cancellationToken);
+        await using var command = SqlCommands.Create(connection, null, sql, values);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(map(reader));
+        }
+
+        return rows;
+    }
+}
