@@ -13,6 +13,7 @@ public static class KnownSearchParameters
     public const string Source = "_source";
     public const string Has = "_has";
     public const string Type = "_type";
+    public const string List = "_list";
 
     public const string Count = "_count";
     public const string Offset = "_offset";

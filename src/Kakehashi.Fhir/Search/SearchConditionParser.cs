@@ -69,6 +69,7 @@ internal sealed class SearchConditionParser(SearchParameterRegistry registry, Te
             (SearchParamType.Uri, null) => new UriCondition(code, UriMatch.Exact, SearchValueParser.Alternatives(value)),
             (SearchParamType.Uri, "below") => new UriCondition(code, UriMatch.Below, SearchValueParser.Alternatives(value)),
             (SearchParamType.Uri, "above") => new UriCondition(code, UriMatch.Above, SearchValueParser.Alternatives(value)),
+            (SearchParamType.Composite, null) when definition.Components is { Count: > 1 } => Composite(definition, value),
             (SearchParamType.Composite or SearchParamType.Special, _) =>
                 throw FhirException.NotSupported($"Search parameter '{key}' of type {definition.Type} is not supported."),
             _ => throw FhirException.BadRequest($"Search parameter '{key}': modifier ':{modifier}' is not supported for {definition.Type} parameters.", key),
@@ -77,6 +78,46 @@ internal sealed class SearchConditionParser(SearchParameterRegistry registry, Te
 
     private static List<string> Normalized(string value) =>
         [.. SearchValueParser.Alternatives(value).Select(TextNormalizer.Normalize).Where(v => v.Length > 0)];
+
+    /// <summary>
+    /// A composite value: alternatives separated by ',', components by '$', each parsed by the
+    /// type of its component parameter. Quantities are compared as written (not in UCUM
+    /// canonical units) inside composites.
+    /// </summary>
+    private CompositeCondition Composite(SearchParameterDefinition definition, string value)
+    {
+        var components = definition.Components!;
+        var alternatives = new List<IReadOnlyList<SearchCondition>>();
+        foreach (var alternative in SearchValueParser.SplitEscaped(value, ',').Where(v => v.Length > 0))
+        {
+            var parts = SearchValueParser.SplitEscaped(alternative, CompositeNames.GroupSeparator);
+            if (parts.Count != components.Count)
+            {
+                throw new FormatException($"a value of this composite has {components.Count} parts separated by '$'");
+            }
+
+            var conditions = new List<SearchCondition>();
+            for (var j = 0; j < parts.Count; j++)
+            {
+                var param = CompositeNames.Component(definition.Code, j);
+                var part = parts[j];
+                conditions.Add(registry.TypeOfUrl(components[j].Definition) switch
+                {
+                    SearchParamType.Token => new TokenCondition(param, Tokens(part)),
+                    SearchParamType.Quantity => new QuantityCondition(param, [SearchValueParser.ParseQuantity(part)]),
+                    SearchParamType.Date => new DateCondition(param, [SearchValueParser.ParseDate(SearchValueParser.Unescape(part))]),
+                    SearchParamType.Number => new NumberCondition(param, [SearchValueParser.ParseNumber(SearchValueParser.Unescape(part))]),
+                    SearchParamType.String => new StringCondition(param, StringMatch.StartsWith, [TextNormalizer.Normalize(SearchValueParser.Unescape(part))]),
+                    SearchParamType.Uri => new UriCondition(param, UriMatch.Exact, [SearchValueParser.Unescape(part)]),
+                    _ => throw FhirException.NotSupported($"Component {j + 1} of composite '{definition.Code}' has a type that cannot be searched."),
+                });
+            }
+
+            alternatives.Add(conditions);
+        }
+
+        return new CompositeCondition(definition.Code, alternatives);
+    }
 
     /// <summary>
     /// UCUM values with a known conversion are compared in the canonical unit (against the

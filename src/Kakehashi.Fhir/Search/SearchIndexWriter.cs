@@ -335,6 +335,7 @@ internal sealed class SearchIndexWriter(Terminology.CodeSystemAliases? aliases =
 
         // A UCUM value is also kept in its canonical unit, where searches in any unit of the same dimension meet.
         if (entry.System == UcumUnits.System
+            && !entry.Param.Contains(CompositeNames.GroupSeparator, StringComparison.Ordinal)
             && UcumUnits.TryCanonical(entry.Code, entry.Low, out var canonical, out var low)
             && UcumUnits.TryCanonical(entry.Code, entry.High, out _, out var high))
         {

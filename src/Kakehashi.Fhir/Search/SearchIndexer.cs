@@ -35,6 +35,25 @@ public sealed class SearchIndexer(SearchParameterRegistry registry, Terminology.
             }
         }
 
+        foreach (var composite in plan.Composites)
+        {
+            var group = 0;
+            foreach (var element in composite.Expression([node], context))
+            {
+                for (var j = 0; j < composite.Components.Count; j++)
+                {
+                    var (type, expression) = composite.Components[j];
+                    var part = new SearchParameterDefinition(resource.TypeName, CompositeNames.Indexed(composite.Code, j, group), type, null, []);
+                    foreach (var value in expression([element], context))
+                    {
+                        writer.Add(part, value);
+                    }
+                }
+
+                group++;
+            }
+        }
+
         return writer.Index;
     }
 
@@ -46,10 +65,15 @@ public sealed class SearchIndexer(SearchParameterRegistry registry, Terminology.
             return plan;
         }
 
-        plan = new TypePlan(version, [.. registry.GetAll(resourceType)
-            .Where(d => !d.IsColumnBacked && d.Expression is not null
-                && d.Type is not (SearchParamType.Composite or SearchParamType.Special))
-            .Select(d => (d, Compiler.Compile(FhirPathBranches.ForType(d.Expression!, resourceType))))]);
+        var all = registry.GetAll(resourceType);
+        plan = new TypePlan(
+            version,
+            [.. all.Where(d => !d.IsColumnBacked && d.Expression is not null
+                    && d.Type is not (SearchParamType.Composite or SearchParamType.Special))
+                .Select(d => (d, Compiler.Compile(FhirPathBranches.ForType(d.Expression!, resourceType))))],
+            [.. all.Where(d => d.Type == SearchParamType.Composite && d.Expression is not null && d.Components is { Count: > 1 })
+                .Select(d => CompositePlan(d, resourceType))
+                .OfType<CompositeParameterPlan>()]);
         _plans[resourceType] = plan;
         return plan;
     }
@@ -63,5 +87,27 @@ public sealed class SearchIndexer(SearchParameterRegistry registry, Terminology.
                 : null);
     }
 
-    private sealed record TypePlan(int RegistryVersion, IReadOnlyList<(SearchParameterDefinition Definition, CompiledExpression Expression)> Parameters);
+    /// <summary>Null when a component's parameter is unknown or of a type that cannot be a component.</summary>
+    private CompositeParameterPlan? CompositePlan(SearchParameterDefinition definition, string resourceType)
+    {
+        var components = new List<(SearchParamType, CompiledExpression)>();
+        foreach (var component in definition.Components!)
+        {
+            if (registry.TypeOfUrl(component.Definition) is not { } type || type is SearchParamType.Reference or SearchParamType.Special)
+            {
+                return null;
+            }
+
+            components.Add((type, Compiler.Compile(component.Expression)));
+        }
+
+        return new CompositeParameterPlan(definition.Code, Compiler.Compile(FhirPathBranches.ForType(definition.Expression!, resourceType)), components);
+    }
+
+    private sealed record TypePlan(
+        int RegistryVersion,
+        IReadOnlyList<(SearchParameterDefinition Definition, CompiledExpression Expression)> Parameters,
+        IReadOnlyList<CompositeParameterPlan> Composites);
+
+    private sealed record CompositeParameterPlan(string Code, CompiledExpression Expression, IReadOnlyList<(SearchParamType Type, CompiledExpression Expression)> Components);
 }

@@ -13,7 +13,8 @@ public sealed record SearchParameterDefinition(
     SearchParamType Type,
     string? Expression,
     IReadOnlyList<string> Targets,
-    string? Url = null)
+    string? Url = null,
+    IReadOnlyList<CompositeComponent>? Components = null)
 {
     /// <summary>Parameters answered from columns of <c>resources</c>, never from the index tables.</summary>
     public bool IsColumnBacked => Code is KnownSearchParameters.Id or KnownSearchParameters.LastUpdated;

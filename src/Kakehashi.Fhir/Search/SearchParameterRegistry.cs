@@ -49,6 +49,10 @@ public sealed class SearchParameterRegistry
         return byType[KnownSearchParameters.AllTypes].TryGetValue(code, out definition!);
     }
 
+    /// <summary>The type of the parameter defined at <paramref name="url"/> (for the components of composites).</summary>
+    public SearchParamType? TypeOfUrl(string url) =>
+        _snapshot.ByUrl.TryGetValue(url, out var type) ? type : null;
+
     /// <summary>All parameters that apply to the type, the common ones included.</summary>
     public IReadOnlyList<SearchParameterDefinition> GetAll(string resourceType)
     {
@@ -96,7 +100,8 @@ public sealed class SearchParameterRegistry
                 p.Type,
                 p.Expression,
                 p.Target is null ? [] : [.. p.Target.Select(t => t.ToString())],
-                p.Url));
+                p.Url,
+                p.Component is { Length: > 0 } parts ? [.. parts.Select(c => new CompositeComponent(c.Definition, c.Expression))] : null));
 
     // R4 defines these on Resource; the SDK's list leaves them out.
     private static IEnumerable<SearchParameterDefinition> CommonDefinitions()
@@ -120,5 +125,11 @@ public sealed class SearchParameterRegistry
                 StringComparer.Ordinal);
 
         public int Version { get; } = version;
+
+        public FrozenDictionary<string, SearchParamType> ByUrl { get; } = byType.Values
+            .SelectMany(codes => codes.Values)
+            .Where(d => d.Url is not null && d.Type != SearchParamType.Composite)
+            .DistinctBy(d => d.Url, StringComparer.Ordinal)
+            .ToFrozenDictionary(d => d.Url!, d => d.Type, StringComparer.Ordinal);
     }
 }

@@ -92,6 +92,9 @@ public sealed class SearchQueryParser(SearchParameterRegistry registry, Terminol
             case KnownSearchParameters.Type:
                 builder.Conditions.Add(ParseTypes(value));
                 return;
+            case KnownSearchParameters.List when value.Length > 0:
+                builder.Conditions.Add(ParseList(value));
+                return;
             default:
                 break;
         }
@@ -128,6 +131,16 @@ public sealed class SearchQueryParser(SearchParameterRegistry registry, Terminol
         }
 
         return new SortKey(code, definition.Type, descending);
+    }
+
+    /// <summary><c>_list=id[,id]</c>: the resources that the List(s) name in <c>entry.item</c>. Functional lists (<c>$current-allergies</c>) are not kept.</summary>
+    private static ListCondition ParseList(string value)
+    {
+        var ids = SearchValueParser.Alternatives(value);
+        var invalid = ids.FirstOrDefault(id => !Interactions.ResourceIds.IsValid(id));
+        return invalid is null
+            ? new ListCondition(ids)
+            : throw Invalid(KnownSearchParameters.List, $"'{invalid}' is not a List id (functional lists such as $current-problems are not supported)");
     }
 
     private static ResourceTypeCondition ParseTypes(string value)

@@ -45,6 +45,8 @@ internal sealed class SqlConditionBuilder(SqlStatement statement)
         ChainCondition chain => Chain(chain, owner),
         HasCondition has => Has(has, owner),
         CompartmentCondition compartment => Compartment(compartment, owner),
+        ListCondition list => List(list, owner),
+        CompositeCondition composite => Any(composite.Alternatives, parts => Composite(parts, owner)),
         AnyCondition any => any.Alternatives.Count == 0 ? "1 = 0" : "(" + string.Join(" OR ", any.Alternatives.Select(a => "(" + Build(a, owner) + ")")) + ")",
         _ => throw new NotSupportedException("No SQL translation for " + condition.GetType().Name + "."),
     };
@@ -255,4 +257,66 @@ internal sealed class SqlConditionBuilder(SqlStatement statement)
 
         return parts.Count == 0 ? "1 = 0" : "(" + string.Join(" OR ", parts) + ")";
     }
+
+    private string List(ListCondition list, string owner)
+    {
+        var l = NextAlias("l");
+        return $"({owner}.resource_type, {owner}.id) IN (SELECT {l}.target_type, {l}.target_id FROM idx_reference {l}"
+            + $" WHERE {l}.resource_type = 'List' AND {l}.param = 'item' AND {l}.id IN ({string.Join(", ", list.ListIds.Select(statement.Add))}))";
+    }
+
+    /// <summary>
+    /// The components of one composite value, all on the same element: the first component's
+    /// row (param <c>code.0$g</c>) fixes the element <c>g</c>, and every other component must
+    /// have a row <c>code.j$g</c> with the same <c>g</c> that satisfies its value.
+    /// </summary>
+    private string Composite(IReadOnlyList<SearchCondition> parts, string owner)
+    {
+        var first = NextAlias("k");
+        var firstPrefix = ComponentParam(parts[0]) + CompositeNames.GroupSeparator;
+        var sql = $"EXISTS (SELECT 1 FROM {ComponentTable(parts[0])} {first} WHERE {first}.resource_type = {owner}.resource_type AND {first}.id = {owner}.id"
+            + $" AND {first}.param LIKE {statement.Add(SqlIndexTables.EscapeLike(firstPrefix) + "%")}{LikeEscape} AND ({ComponentPredicate(parts[0], first)})";
+        for (var j = 1; j < parts.Count; j++)
+        {
+            var other = NextAlias("k");
+            var prefix = ComponentParam(parts[j]) + CompositeNames.GroupSeparator;
+            sql += $" AND EXISTS (SELECT 1 FROM {ComponentTable(parts[j])} {other} WHERE {other}.resource_type = {first}.resource_type AND {other}.id = {first}.id"
+                + $" AND {other}.param = REPLACE({first}.param, {statement.Add(firstPrefix)}, {statement.Add(prefix)}) AND ({ComponentPredicate(parts[j], other)}))";
+        }
+
+        return sql + ")";
+    }
+
+    private static string ComponentParam(SearchCondition part) => part switch
+    {
+        TokenCondition t => t.Param,
+        QuantityCondition q => q.Param,
+        DateCondition d => d.Param,
+        NumberCondition n => n.Param,
+        StringCondition s => s.Param,
+        UriCondition u => u.Param,
+        _ => throw new NotSupportedException("No composite component " + part.GetType().Name + "."),
+    };
+
+    private static string ComponentTable(SearchCondition part) => part switch
+    {
+        TokenCondition => "idx_token",
+        QuantityCondition => "idx_quantity",
+        DateCondition => "idx_date",
+        NumberCondition => "idx_number",
+        StringCondition => "idx_string",
+        UriCondition => "idx_uri",
+        _ => throw new NotSupportedException("No composite component " + part.GetType().Name + "."),
+    };
+
+    private string ComponentPredicate(SearchCondition part, string i) => part switch
+    {
+        TokenCondition t => Any(t.Values, v => TokenValue(false, v, i)),
+        QuantityCondition q => Any(q.Values, v => QuantityValue(v, i)),
+        DateCondition d => Any(d.Values, v => DateRange(v, i + ".start_us", i + ".end_us")),
+        NumberCondition n => Any(n.Values, v => NumberRange(v, i)),
+        StringCondition s => Any(s.Values, v => StringValue(s.Match, v, i)),
+        UriCondition u => Any(u.Values, v => UriValue(u.Match, v, i)),
+        _ => throw new NotSupportedException("No composite component " + part.GetType().Name + "."),
+    };
 }

@@ -220,6 +220,19 @@ public abstract class ResultParametersContract(ServerFixture server) : SearchTes
     }
 
     [Fact]
+    public async Task List_SelectsTheItemsOfAList()
+    {
+        var listed = await CreateAsync(Patient("Listed"));
+        await CreateAsync(Patient("NotListed"));
+        var obs = await CreateAsync(Observation("Patient/" + listed));
+        var list = await CreateAsync($$"""{"resourceType":"List","status":"current","mode":"working","entry":[{"item":{"reference":"Patient/{{listed}}"} },{"item":{"reference":"Observation/{{obs}}"} } ] }""");
+
+        await ExpectAsync($"Patient?_list={list}", listed);
+        await ExpectAsync($"Observation?_list={list}", obs);
+        await ExpectBadRequestAsync($"Patient?_list=$current-problems&{Mine}", "_list");
+    }
+
+    [Fact]
     public async Task DeletedResources_AreNeverFound()
     {
         var id = await CreateAsync(Patient("Gone"));

@@ -140,6 +140,34 @@ public abstract class TokenSearchContract(ServerFixture server) : SearchTestBase
         await ExpectAsync($"Condition?code={url}|X1", byOid, byUrl);
     }
 
+    private static string BloodPressure(int systolic, int diastolic) =>
+        $$"""{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"85354-9"}]},"component":[{"code":{"coding":[{"system":"http://loinc.org","code":"8480-6"}]},"valueQuantity":{"value":{{systolic}},"unit":"mmHg","system":"http://unitsofmeasure.org","code":"mm[Hg]"} },{"code":{"coding":[{"system":"http://loinc.org","code":"8462-4"}]},"valueQuantity":{"value":{{diastolic}},"unit":"mmHg","system":"http://unitsofmeasure.org","code":"mm[Hg]"} } ] }""";
+
+    [Fact]
+    public async Task Composite_ComponentCodeValueQuantity_MatchesCodeAndValueOfTheSameComponent()
+    {
+        var high = await CreateAsync(BloodPressure(150, 80));
+        var low = await CreateAsync(BloodPressure(110, 95));
+
+        await ExpectAsync("Observation?component-code-value-quantity=http://loinc.org|8480-6$gt140", high);
+        // 95 is a diastolic value: it must not satisfy a systolic criterion of another component.
+        await ExpectAsync("Observation?component-code-value-quantity=http://loinc.org|8480-6$gt90", high, low);
+        await ExpectAsync("Observation?component-code-value-quantity=8480-6$lt100");
+        await ExpectAsync("Observation?component-code-value-quantity=8462-4$gt90|http://unitsofmeasure.org|mm[Hg]", low);
+        await ExpectAsync("Observation?component-code-value-quantity=8480-6$gt140,8462-4$gt90", high, low);
+        await ExpectAsync("Observation?combo-code-value-quantity=http://loinc.org|8480-6$150", high);
+        await ExpectBadRequestAsync($"Observation?component-code-value-quantity=8480-6&{Mine}", "component-code-value-quantity");
+    }
+
+    [Fact]
+    public async Task Composite_CodeValueConcept_UsesTokenComponents()
+    {
+        var positive = await CreateAsync("""{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"94500-6"}]},"valueCodeableConcept":{"coding":[{"system":"http://snomed.info/sct","code":"10828004"}]}}""");
+        await CreateAsync("""{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"94500-6"}]},"valueCodeableConcept":{"coding":[{"system":"http://snomed.info/sct","code":"260385009"}]}}""");
+
+        await ExpectAsync("Observation?code-value-concept=http://loinc.org|94500-6$http://snomed.info/sct|10828004", positive);
+    }
+
     [Fact]
     public async Task Token_Malformed_Is400()
     {
