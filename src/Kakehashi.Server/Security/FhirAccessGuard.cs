@@ -125,6 +125,8 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, IServic
                 }
 
                 break;
+            case InteractionKind.Operation when patientRole:
+                throw Deny("The patient portal does not run operations.");
             case InteractionKind.Operation when interaction.ResourceType is null || interaction.Operation == "everything":
                 CheckAll(caller, 'r');
                 break;
@@ -195,10 +197,12 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, IServic
                 else
                 {
                     // An untyped chain may reach any target type of the parameter: all must be searchable.
-                    var type = request.Segments.FirstOrDefault();
+                    // At system level the searched types come from _type.
                     var param = colon > 0 ? head[..colon] : head;
-                    var targets = ModelInfo.SearchParameters.FirstOrDefault(p => p.Resource == type && p.Name == param)?.Target;
-                    foreach (var target in targets ?? [])
+                    var searched = request.Segments.Length > 0 && !request.Segments[0].StartsWith('_')
+                        ? [request.Segments[0]]
+                        : request.Query.Where(q => q.Key == "_type").SelectMany(q => q.Value.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToArray();
+                    foreach (var target in searched.SelectMany(type => ModelInfo.SearchParameters.Where(p => p.Resource == type && p.Name == param)).SelectMany(p => p.Target ?? []))
                     {
                         Check(caller, target.ToString(), 's');
                     }

@@ -136,6 +136,8 @@ public abstract class PeopleLoginContract(ServerFixture server)
         await (await http.GetAsync($"Observation/{otherObservation}/_history")).ExpectOutcomeAsync(HttpStatusCode.NotFound);
         await (await http.GetAsync("Observation/_history")).ExpectOutcomeAsync(HttpStatusCode.Forbidden);
         await (await http.GetAsync($"Patient/{other}/Observation")).ExpectOutcomeAsync(HttpStatusCode.Forbidden);
+        await (await http.GetAsync($"Patient/{other}/$everything")).ExpectOutcomeAsync(HttpStatusCode.Forbidden);
+        await (await http.GetAsync($"Observation/{otherObservation}/$validate")).ExpectOutcomeAsync(HttpStatusCode.Forbidden);
         await (await http.SendAsync(HttpMethod.Post, "Observation", $$$"""{"resourceType":"Observation","status":"final","code":{"text":"x"},"subject":{"reference":"Patient/{{{mine}}}"}}""")).ExpectOutcomeAsync(HttpStatusCode.Forbidden);
 
         // A doctor reads the patient's data; the patient's access log shows it.
