@@ -4,7 +4,10 @@ using Kakehashi.Server.Fhir;
 using Kakehashi.Server.Hosting;
 using Kakehashi.Server.Security;
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json ships beside the binary: find it however the server is started
+// (dotnet run, or dotnet Kakehashi.Server.dll from any folder). Relative data paths stay
+// relative to the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddKakehashiOptions();
 builder.AddKakehashiStorage();
 builder.AddFhirServer();

@@ -12,7 +12,7 @@ namespace Kakehashi.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteDialect : SqlDialect, IDisposable
 {
-    private const string OptimizeSql = "PRAGMA analysis_limit=1000; PRAGMA optimize=0x10002;";
+    internal const string OptimizeSql = "PRAGMA analysis_limit=1000; PRAGMA optimize=0x10002;";
 
     private readonly string connectionString;
     private readonly string synchronous;
@@ -79,7 +79,7 @@ public sealed class SqliteDialect : SqlDialect, IDisposable
 
     // The planner needs statistics: without them it scans a whole index per row of the outer
     // query (seconds instead of milliseconds at 100k resources). The writer refreshes them
-    // when it opens and then every few thousand commits (SqliteGroupCommit), cheaply: the
+    // when it opens and then every 200 commits or 30 seconds of writing (SqliteGroupCommit), cheaply: the
     // analysis is bounded and skips tables that have not changed much.
     private SqliteConnection OpenWriter()
     {

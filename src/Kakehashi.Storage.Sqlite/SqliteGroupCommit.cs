@@ -15,7 +15,8 @@ internal sealed class SqliteGroupCommit(Func<SqliteConnection> openConnection) :
 {
     private const string Savepoint = "unit";
     private const int MaxGroup = 256;
-    private const int CommitsBetweenOptimize = 2000;
+    private const int CommitsBetweenOptimize = 200;
+    private static readonly TimeSpan TimeBetweenOptimize = TimeSpan.FromSeconds(30);
 
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly List<TaskCompletionSource> pending = [];
@@ -23,6 +24,7 @@ internal sealed class SqliteGroupCommit(Func<SqliteConnection> openConnection) :
     private SqliteTransaction? group;
     private int waiting;
     private int commitsSinceOptimize;
+    private long lastOptimize = Environment.TickCount64;
 
     public async Task<SqlWriteUnit> BeginAsync(CancellationToken cancellationToken)
     {
@@ -133,9 +135,11 @@ internal sealed class SqliteGroupCommit(Func<SqliteConnection> openConnection) :
             completion.TrySetResult();
         }
 
-        if (++commitsSinceOptimize >= CommitsBetweenOptimize)
+        // A bulk import is few, large commits: time matters as much as their number.
+        if (++commitsSinceOptimize >= CommitsBetweenOptimize || Environment.TickCount64 - lastOptimize > TimeBetweenOptimize.TotalMilliseconds)
         {
             commitsSinceOptimize = 0;
+            lastOptimize = Environment.TickCount64;
             Optimize();
         }
     }
@@ -146,7 +150,7 @@ internal sealed class SqliteGroupCommit(Func<SqliteConnection> openConnection) :
         try
         {
             using var command = connection!.CreateCommand();
-            command.CommandText = "PRAGMA optimize;";
+            command.CommandText = SqliteDialect.OptimizeSql;
             command.ExecuteNonQuery();
         }
         catch (SqliteException)
