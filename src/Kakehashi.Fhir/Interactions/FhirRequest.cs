@@ -38,5 +38,11 @@ public sealed record FhirRequest
     /// <summary>The authenticated caller; null only for requests made by the server itself.</summary>
     public Security.AccessContext? Caller { get; init; }
 
+    /// <summary>
+    /// Set by the access guard: what this caller may see. Searches copy it into
+    /// <see cref="Search.SearchQuery.Restriction"/> so that the SQL itself is narrowed.
+    /// </summary>
+    public Security.AccessRestriction? Restriction { get; init; }
+
     public string[] Segments => Path.Split('/', StringSplitOptions.RemoveEmptyEntries);
 }

@@ -300,10 +300,12 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, IServic
             return request;
         }
 
+        // Also handed to the search engine, so that includes, chains and counts are narrowed in SQL once it honours it.
+        var restriction = caller.Role == KnownRoles.Patient ? new AccessRestriction { PatientCompartments = ["Patient/" + caller.PatientId] } : request.Restriction;
         switch (interaction.Kind)
         {
             case InteractionKind.SearchType:
-                return request with { Query = [.. request.Query, .. narrowing] };
+                return request with { Query = [.. request.Query, .. narrowing], Restriction = restriction };
             case InteractionKind.Read or InteractionKind.VRead or InteractionKind.HistoryInstance:
                 var probe = new FhirRequest
                 {
