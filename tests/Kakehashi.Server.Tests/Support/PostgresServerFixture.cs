@@ -7,7 +7,7 @@ namespace Kakehashi.Server.Tests.Support;
 /// Without that cluster the tests fail loudly rather than skip: a missing database must
 /// never look like a green run.
 /// </summary>
-public sealed class PostgresServerFixture : ServerFixture
+public class PostgresServerFixture : ServerFixture
 {
     public const string EnvironmentVariable = "KAKEHASHI_TEST_POSTGRES";
 

@@ -46,6 +46,9 @@ public abstract class ServerFixture : IAsyncLifetime
 
     protected virtual Task CleanUpStorageAsync() => Task.CompletedTask;
 
+    /// <summary>Settings a derived fixture adds or overrides (e.g. a validation mode).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> ExtraSettings { get; } = new Dictionary<string, string?>();
+
     public virtual async Task InitializeAsync()
     {
         var settings = await PrepareStorageAsync();
@@ -76,6 +79,11 @@ public abstract class ServerFixture : IAsyncLifetime
         settings["Kakehashi:Security:Clients:1:Role"] = "system";
         settings["Kakehashi:Security:Clients:1:Scopes"] = "user/*.cruds patient/*.rs";
         settings["Kakehashi:Security:Clients:1:RedirectUris"] = AppRedirectUri;
+        foreach (var (key, value) in ExtraSettings)
+        {
+            settings[key] = value;
+        }
+
         factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             foreach (var (key, value) in settings)

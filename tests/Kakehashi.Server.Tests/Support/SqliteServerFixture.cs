@@ -1,7 +1,7 @@
 namespace Kakehashi.Server.Tests.Support;
 
 /// <summary>A server on a fresh SQLite file in a temporary folder.</summary>
-public sealed class SqliteServerFixture : ServerFixture
+public class SqliteServerFixture : ServerFixture
 {
     private readonly string directory = Path.Combine(Path.GetTempPath(), "kakehashi-tests", Guid.NewGuid().ToString("N"));
 
