@@ -29,14 +29,16 @@ public abstract class TerminologyContract(ServerFixture server)
             ["concept"] = new JsonArray(
                 new JsonObject
                 {
-                    ["code"] = "CHEM", ["display"] = "生化学",
+                    ["code"] = "CHEM",
+                    ["display"] = "生化学",
                     ["concept"] = new JsonArray(
                         new JsonObject { ["code"] = "GLU", ["display"] = "血糖" },
                         new JsonObject { ["code"] = "HBA1C", ["display"] = "HbA1c", ["designation"] = new JsonArray(new JsonObject { ["language"] = "en", ["value"] = "Hemoglobin A1c" }) }),
                 },
                 new JsonObject
                 {
-                    ["code"] = "HEM", ["display"] = "血液学",
+                    ["code"] = "HEM",
+                    ["display"] = "血液学",
                     ["concept"] = new JsonArray(
                         new JsonObject { ["code"] = "WBC", ["display"] = "白血球数" },
                         new JsonObject { ["code"] = "RBC", ["display"] = "赤血球数" }),

@@ -57,8 +57,11 @@ public abstract class PeopleLoginContract(ServerFixture server)
         var (code, verifier) = await server.AuthorizeAsync(doctor, "user/*.rs");
         var form = new Dictionary<string, string>
         {
-            ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = ServerFixture.AppRedirectUri,
-            ["client_id"] = ServerFixture.AppClientId, ["code_verifier"] = verifier,
+            ["grant_type"] = "authorization_code",
+            ["code"] = code,
+            ["redirect_uri"] = ServerFixture.AppRedirectUri,
+            ["client_id"] = ServerFixture.AppClientId,
+            ["code_verifier"] = verifier,
         };
 
         Assert.Equal(HttpStatusCode.OK, (await server.PostTokenAsync(form)).StatusCode);
@@ -75,8 +78,11 @@ public abstract class PeopleLoginContract(ServerFixture server)
         var (code, _) = await server.AuthorizeAsync(doctor, "user/*.rs");
         var response = await server.PostTokenAsync(new Dictionary<string, string>
         {
-            ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = ServerFixture.AppRedirectUri,
-            ["client_id"] = ServerFixture.AppClientId, ["code_verifier"] = new string('a', 50),
+            ["grant_type"] = "authorization_code",
+            ["code"] = code,
+            ["redirect_uri"] = ServerFixture.AppRedirectUri,
+            ["client_id"] = ServerFixture.AppClientId,
+            ["code_verifier"] = new string('a', 50),
         });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }

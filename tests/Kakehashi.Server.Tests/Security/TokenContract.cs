@@ -126,8 +126,15 @@ public abstract class TokenContract(ServerFixture server)
         var header = new JsonObject { ["alg"] = "none", ["typ"] = "at+jwt" };
         var payload = new JsonObject
         {
-            ["iss"] = "http://localhost/", ["aud"] = "kakehashi-fhir", ["sub"] = server.SystemClient.ClientId, ["kh_kind"] = "system",
-            ["kh_role"] = "system", ["scope"] = "system/*.cruds", ["iat"] = now, ["exp"] = now + 300, ["jti"] = Guid.NewGuid().ToString("N"),
+            ["iss"] = "http://localhost/",
+            ["aud"] = "kakehashi-fhir",
+            ["sub"] = server.SystemClient.ClientId,
+            ["kh_kind"] = "system",
+            ["kh_role"] = "system",
+            ["scope"] = "system/*.cruds",
+            ["iat"] = now,
+            ["exp"] = now + 300,
+            ["jti"] = Guid.NewGuid().ToString("N"),
         };
         using var anonymous = server.CreateAnonymousClient();
         anonymous.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Part(header) + "." + Part(payload) + ".");
