@@ -31,6 +31,34 @@ public sealed class BuildSettingsTests
         Assert.Equal("net10.0", properties["TargetFramework"]);
     }
 
+    [Fact]
+    public void Solution_IsDotnetFormatClean()
+    {
+        var (exitCode, output) = Run(RepositoryRoot(), "format", "Kakehashi.sln", "--verify-no-changes", "--no-restore");
+
+        Assert.True(exitCode == 0, "dotnet format would change these files (run `dotnet format Kakehashi.sln`):\n" + output);
+    }
+
+    private static (int ExitCode, string Output) Run(string workingDirectory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output + error.Result);
+    }
+
     private static Dictionary<string, string> Evaluate(string project, params string[] names)
     {
         var root = RepositoryRoot();
