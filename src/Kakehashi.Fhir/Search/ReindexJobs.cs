@@ -188,7 +188,7 @@ public sealed class ReindexJobs(SqlResourceStore store, SearchIndexer indexer, F
                 current.Add(stored.Id);
                 if (await runner.QueryScalarAsync(current, cancellationToken) == stored.VersionId)
                 {
-                    await SqlIndexRewriter.ReplaceAsync(runner, stored.ResourceType, stored.Id, indexes[i], cancellationToken);
+                    await SqlIndexRows.ReplaceAsync(runner, stored.ResourceType, stored.Id, indexes[i], cancellationToken);
                 }
             }
 

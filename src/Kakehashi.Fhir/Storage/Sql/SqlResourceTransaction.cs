@@ -7,12 +7,6 @@ namespace Kakehashi.Fhir.Storage.Sql;
 
 internal sealed class SqlResourceTransaction(SqlDialect dialect, SqlWriteUnit unit) : IResourceTransaction, ISqlTransaction
 {
-    // Keeps each multi-row INSERT well under SQLite's and PostgreSQL's parameter limits.
-    private const int RowsPerInsert = 200;
-
-    private static readonly string[] IndexTables =
-        ["idx_string", "idx_token", "idx_reference", "idx_date", "idx_number", "idx_quantity", "idx_uri"];
-
     private readonly SqlCommandRunner runner = new(unit.Connection, unit.Transaction);
 
     public SqlDialect Dialect => dialect;
@@ -59,18 +53,12 @@ internal sealed class SqlResourceTransaction(SqlDialect dialect, SqlWriteUnit un
 
             if (write.VersionId > 1)
             {
-                foreach (var table in IndexTables)
-                {
-                    var delete = new SqlStatement("DELETE FROM " + table + " WHERE resource_type = @p0 AND id = @p1");
-                    delete.Add(write.ResourceType);
-                    delete.Add(write.Id);
-                    await runner.ExecuteAsync(delete, cancellationToken);
-                }
+                await SqlIndexRows.DeleteAsync(runner, write.ResourceType, write.Id, cancellationToken);
             }
 
             if (!write.IsDeleted)
             {
-                await InsertIndexAsync(write, cancellationToken);
+                await SqlIndexRows.InsertAsync(runner, write.ResourceType, write.Id, write.Index, cancellationToken);
             }
         }
         catch (DbException e) when (dialect.IsUniqueViolation(e))
@@ -113,50 +101,6 @@ internal sealed class SqlResourceTransaction(SqlDialect dialect, SqlWriteUnit un
         if (await runner.ExecuteAsync(pointer, cancellationToken) != 1)
         {
             throw FhirException.Conflict($"{write.ResourceType}/{write.Id} was changed by another request; retry with the current version.");
-        }
-    }
-
-    private async Task InsertIndexAsync(ResourceWrite write, CancellationToken cancellationToken)
-    {
-        var index = write.Index;
-        await InsertRowsAsync("idx_string (resource_type, id, param, value_norm, value_exact)", write, index.Strings,
-            e => [e.Param, e.Normalized, e.Exact], cancellationToken);
-        await InsertRowsAsync("idx_token (resource_type, id, param, system, code, text_norm)", write, index.Tokens,
-            e => [e.Param, e.System, e.Code, e.TextNormalized], cancellationToken);
-        await InsertRowsAsync("idx_reference (resource_type, id, param, target_type, target_id, target_url)", write, index.References,
-            e => [e.Param, e.TargetType, e.TargetId, e.Url], cancellationToken);
-        await InsertRowsAsync("idx_date (resource_type, id, param, start_us, end_us)", write, index.Dates,
-            e => [e.Param, e.Start, e.End], cancellationToken);
-        await InsertRowsAsync("idx_number (resource_type, id, param, low, high)", write, index.Numbers,
-            e => [e.Param, (double)e.Low, (double)e.High], cancellationToken);
-        await InsertRowsAsync("idx_quantity (resource_type, id, param, system, code, low, high)", write, index.Quantities,
-            e => [e.Param, e.System, e.Code, (double)e.Low, (double)e.High], cancellationToken);
-        await InsertRowsAsync("idx_uri (resource_type, id, param, value)", write, index.Uris,
-            e => [e.Param, e.Value], cancellationToken);
-    }
-
-    private async Task InsertRowsAsync<T>(string tableAndColumns, ResourceWrite write, List<T> entries, Func<T, object?[]> values, CancellationToken cancellationToken)
-    {
-        for (var start = 0; start < entries.Count; start += RowsPerInsert)
-        {
-            var statement = new SqlStatement("");
-            var text = new StringBuilder("INSERT INTO ").Append(tableAndColumns).Append(" VALUES ");
-            var typeParam = statement.Add(write.ResourceType);
-            var idParam = statement.Add(write.Id);
-            var end = Math.Min(entries.Count, start + RowsPerInsert);
-            for (var i = start; i < end; i++)
-            {
-                text.Append(i == start ? "(" : ", (").Append(typeParam).Append(", ").Append(idParam);
-                foreach (var value in values(entries[i]))
-                {
-                    text.Append(", ").Append(statement.Add(value));
-                }
-
-                text.Append(')');
-            }
-
-            statement.Text = text.ToString();
-            await runner.ExecuteAsync(statement, cancellationToken);
         }
     }
 

@@ -1,20 +1,27 @@
 using System.Text;
-using Kakehashi.Fhir.Storage.Sql;
+using Kakehashi.Fhir.Search;
 
-namespace Kakehashi.Fhir.Search;
+namespace Kakehashi.Fhir.Storage.Sql;
 
 /// <summary>
-/// Replaces the index rows of one resource without writing a new version: what
-/// <c>$reindex</c> needs after a search parameter was added. Same row shapes as the write path.
+/// The search-index rows of one resource in the idx_* tables: written by every resource write
+/// and replaced by <c>$reindex</c> (without a new version) after a search parameter was added.
 /// </summary>
-internal static class SqlIndexRewriter
+internal static class SqlIndexRows
 {
+    // Keeps each multi-row INSERT well under SQLite's and PostgreSQL's parameter limits.
     private const int RowsPerInsert = 200;
 
     private static readonly string[] Tables =
         ["idx_string", "idx_token", "idx_reference", "idx_date", "idx_number", "idx_quantity", "idx_uri"];
 
     public static async Task ReplaceAsync(SqlCommandRunner runner, string resourceType, string id, SearchIndex index, CancellationToken cancellationToken)
+    {
+        await DeleteAsync(runner, resourceType, id, cancellationToken);
+        await InsertAsync(runner, resourceType, id, index, cancellationToken);
+    }
+
+    public static async Task DeleteAsync(SqlCommandRunner runner, string resourceType, string id, CancellationToken cancellationToken)
     {
         foreach (var table in Tables)
         {
@@ -23,7 +30,10 @@ internal static class SqlIndexRewriter
             delete.Add(id);
             await runner.ExecuteAsync(delete, cancellationToken);
         }
+    }
 
+    public static async Task InsertAsync(SqlCommandRunner runner, string resourceType, string id, SearchIndex index, CancellationToken cancellationToken)
+    {
         await InsertAsync(runner, "idx_string (resource_type, id, param, value_norm, value_exact)", resourceType, id, index.Strings,
             e => [e.Param, e.Normalized, e.Exact], cancellationToken);
         await InsertAsync(runner, "idx_token (resource_type, id, param, system, code, text_norm)", resourceType, id, index.Tokens,
