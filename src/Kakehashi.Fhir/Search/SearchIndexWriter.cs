@@ -364,5 +364,5 @@ internal sealed class SearchIndexWriter(Terminology.CodeSystemAliases? aliases =
 
     private static string? Empty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
-    private static string Truncate(string value) => value.Length <= MaxIndexedLength ? value : value[..MaxIndexedLength];
+    internal static string Truncate(string value) => value.Length <= MaxIndexedLength ? value : value[..MaxIndexedLength];
 }

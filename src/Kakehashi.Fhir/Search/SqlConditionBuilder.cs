@@ -4,9 +4,13 @@ using Kakehashi.Fhir.Storage.Sql;
 namespace Kakehashi.Fhir.Search;
 
 /// <summary>
-/// Renders conditions as portable SQL predicates over a row of <c>resources</c> (the "owner"
-/// alias). Each condition is an EXISTS over its index table, so multi-valued parameters never
-/// duplicate result rows and every predicate composes with AND, OR and NOT. Only standard SQL
+/// Renders conditions as portable SQL predicates over a row of <c>resources</c> (the owner). Each
+/// condition has a filter form, tested on every owner row (a correlated EXISTS over its index
+/// table, found through the owner index), so multi-valued parameters never duplicate result rows
+/// and every predicate composes with AND, OR and NOT. Most also have a set form, the matching
+/// (type, id) pairs read from a range of the value index; the most selective set, chosen by
+/// <see cref="SqlSearchPlanner"/>, drives the query as <c>(type, id) IN (set)</c>, so a search
+/// reads the rows it returns instead of testing every resource of the type. Only standard SQL
 /// is used, so the text runs unchanged on SQLite and PostgreSQL.
 /// </summary>
 internal sealed class SqlConditionBuilder(SqlStatement statement)
@@ -15,41 +19,117 @@ internal sealed class SqlConditionBuilder(SqlStatement statement)
 
     private int _aliases;
 
-    public string Where(SearchQuery query, string owner)
+    /// <summary>
+    /// What every row of <c>resources</c> must satisfy wherever one appears: the matches, chain
+    /// targets, <c>_has</c> sources and included resources. The one place where a further
+    /// row-level predicate (such as an access restriction) is ANDed.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "A row predicate may carry parameters of the statement.")]
+    public string Row(string alias) => alias + ".is_deleted = 0";
+
+    /// <summary>The WHERE clause over <paramref name="alias"/>; <paramref name="driver"/> (one of the query's conditions), if any, in its set form.</summary>
+    public string Where(SearchQuery query, string alias, SearchCondition? driver = null)
     {
-        var where = new List<string> { owner + ".is_deleted = 0" };
+        var owner = new SqlOwner(alias, OwnerTypes(query));
+        var where = new List<string> { Row(alias) };
         if (query.ResourceType is not null)
         {
-            where.Add(owner + ".resource_type = " + statement.Add(query.ResourceType));
+            where.Add(alias + ".resource_type = " + statement.Add(query.ResourceType));
         }
 
-        where.AddRange(query.Conditions.Select(c => Build(c, owner)));
+        where.AddRange(query.Conditions.Select(c => ReferenceEquals(c, driver) ? Driven(c, owner) : Filter(c, owner)));
         return string.Join(" AND ", where);
     }
 
-    public string Build(SearchCondition condition, string owner) => condition switch
+    /// <summary>The types the matches of a query can have, when it says.</summary>
+    public static IReadOnlyList<string>? OwnerTypes(SearchQuery query) =>
+        query.ResourceType is { } type ? [type] : query.Conditions.OfType<ResourceTypeCondition>().FirstOrDefault()?.Types;
+
+    /// <summary>
+    /// True when the condition has a set form whose rows come from an index range that (nearly)
+    /// all match, so listing them — or counting them up to a bound — costs what they number.
+    /// </summary>
+    public static bool CanDrive(SearchCondition condition) => condition switch
     {
-        IdCondition ids => owner + ".id IN (" + string.Join(", ", ids.Ids.Select(statement.Add)) + ")",
-        ResourceTypeCondition types => owner + ".resource_type IN (" + string.Join(", ", types.Types.Select(statement.Add)) + ")",
-        NotCondition not => "NOT (" + Build(not.Inner, owner) + ")",
-        MissingCondition missing => Missing(missing, owner),
-        DateCondition { Param: KnownSearchParameters.LastUpdated } updated =>
-            Any(updated.Values, v => DateRange(v, owner + ".last_updated", owner + ".last_updated")),
-        StringCondition text => Exists("idx_string", text.Param, owner, i => Any(text.Values, v => StringValue(text.Match, v, i))),
-        TokenCondition token => Exists("idx_token", token.Param, owner, i => Any(token.Values, v => TokenValue(token.MatchText, v, i))),
-        ReferenceCondition reference => Exists("idx_reference", reference.Param, owner, i => Any(reference.Values, v => ReferenceValue(v, i))),
-        DateCondition date => Exists("idx_date", date.Param, owner, i => Any(date.Values, v => DateRange(v, i + ".start_us", i + ".end_us"))),
-        NumberCondition number => Exists("idx_number", number.Param, owner, i => Any(number.Values, v => NumberRange(v, i))),
-        QuantityCondition quantity => Exists("idx_quantity", quantity.Param, owner, i => Any(quantity.Values, v => QuantityValue(v, i))),
-        UriCondition uri => Exists("idx_uri", uri.Param, owner, i => Any(uri.Values, v => UriValue(uri.Match, v, i))),
-        ChainCondition chain => Chain(chain, owner),
-        HasCondition has => Has(has, owner),
-        CompartmentCondition compartment => Compartment(compartment, owner),
-        ListCondition list => List(list, owner),
-        CompositeCondition composite => Any(composite.Alternatives, parts => Composite(parts, owner)),
-        AnyCondition any => any.Alternatives.Count == 0 ? "1 = 0" : "(" + string.Join(" OR ", any.Alternatives.Select(a => "(" + Build(a, owner) + ")")) + ")",
-        _ => throw new NotSupportedException("No SQL translation for " + condition.GetType().Name + "."),
+        IdCondition => true,
+        StringCondition text => text.Match != StringMatch.Contains,
+        TokenCondition token => !token.MatchText && token.Values.All(v => v.Code is not null),
+        ReferenceCondition reference => reference.Values.All(v => v.Id is not null),
+        DateCondition date => date.Param != KnownSearchParameters.LastUpdated
+            && date.Values.All(v => v.Prefix is not (SearchPrefix.Ne or SearchPrefix.Ap)),
+        NumberCondition number => number.Values.All(v => IsLowBounded(v.Prefix)),
+        QuantityCondition quantity => quantity.Values.All(v => v.Code is not null && IsLowBounded(v.Number.Prefix)),
+        UriCondition uri => uri.Match != UriMatch.Below,
+        MissingCondition missing => !missing.Missing && missing.Param is not (KnownSearchParameters.Id or KnownSearchParameters.LastUpdated)
+            && SqlIndexTables.Has(missing.Type),
+        ChainCondition chain => CanDrive(chain.Inner),
+        HasCondition has => CanDrive(has.Inner),
+        CompartmentCondition or ListCondition => true,
+        AnyCondition any => any.Alternatives.Count > 0 && any.Alternatives.All(CanDrive),
+        _ => false,
     };
+
+    /// <summary>The set form: <c>SELECT type, id</c> of the rows that satisfy the condition (<see cref="CanDrive"/> must hold).</summary>
+    public string Set(SearchCondition condition, SqlOwner owner) => condition switch
+    {
+        IdCondition ids => IdSet(ids, owner),
+        StringCondition text => IndexSet("idx_string", text.Param, owner, i => Any(text.Values, v => StringValue(text.Match, v, i))),
+        TokenCondition token => IndexSet("idx_token", token.Param, owner, i => Any(token.Values, v => TokenValue(false, v, i))),
+        ReferenceCondition reference => IndexSet("idx_reference", reference.Param, owner, i => Any(reference.Values, v => ReferenceValue(v, i))),
+        DateCondition date => IndexSet("idx_date", date.Param, owner, i => Any(date.Values, v => DateRange(v, i + ".start_us", i + ".end_us", leading: true))),
+        NumberCondition number => IndexSet("idx_number", number.Param, owner, i => Any(number.Values, v => NumberRange(v, i, leading: true))),
+        QuantityCondition quantity => IndexSet("idx_quantity", quantity.Param, owner, i => Any(quantity.Values, v => QuantityValue(v, i, leading: true))),
+        UriCondition uri => IndexSet("idx_uri", uri.Param, owner, i => Any(uri.Values, v => UriValue(uri.Match, v, i))),
+        MissingCondition missing => IndexSet(SqlIndexTables.For(missing.Type), missing.Param, owner, _ => "1 = 1"),
+        ChainCondition chain => ChainSet(chain, owner),
+        HasCondition has => ReverseChainSet(has, owner),
+        CompartmentCondition compartment => CompartmentSet(compartment),
+        ListCondition list => ListSet(list),
+        AnyCondition any => string.Join(" UNION ALL ", any.Alternatives.Select(a => Set(a, owner))),
+        _ => throw new NotSupportedException("No set form for " + condition.GetType().Name + "."),
+    };
+
+    private string IdSet(IdCondition ids, SqlOwner owner)
+    {
+        var p = NextAlias("p");
+        return $"SELECT {p}.resource_type, {p}.id FROM resources {p} WHERE {TypeIn(p + ".resource_type", owner.Types)}{Filter(ids, owner with { Alias = p })}";
+    }
+
+    /// <summary>The owner is one of the condition's set (an id list is a primary-key lookup as it is).</summary>
+    public string Driven(SearchCondition condition, SqlOwner owner) => condition is IdCondition
+        ? Filter(condition, owner)
+        : $"({owner.Alias}.resource_type, {owner.Alias}.id) IN ({Set(condition, owner)})";
+
+    /// <summary>The filter form: a predicate on the owner row.</summary>
+    public string Filter(SearchCondition condition, SqlOwner owner)
+    {
+        var o = owner.Alias;
+        return condition switch
+        {
+            IdCondition ids => o + ".id IN (" + string.Join(", ", ids.Ids.Select(statement.Add)) + ")",
+            ResourceTypeCondition types => o + ".resource_type IN (" + string.Join(", ", types.Types.Select(statement.Add)) + ")",
+            NotCondition not => "NOT (" + Filter(not.Inner, owner) + ")",
+            MissingCondition missing => Missing(missing, o),
+            DateCondition { Param: KnownSearchParameters.LastUpdated } updated =>
+                Any(updated.Values, v => DateRange(v, o + ".last_updated", o + ".last_updated")),
+            StringCondition text => Exists("idx_string", text.Param, o, i => Any(text.Values, v => StringValue(text.Match, v, i))),
+            TokenCondition token => Exists("idx_token", token.Param, o, i => Any(token.Values, v => TokenValue(token.MatchText, v, i))),
+            ReferenceCondition reference => Exists("idx_reference", reference.Param, o, i => Any(reference.Values, v => ReferenceValue(v, i))),
+            DateCondition date => Exists("idx_date", date.Param, o, i => Any(date.Values, v => DateRange(v, i + ".start_us", i + ".end_us"))),
+            NumberCondition number => Exists("idx_number", number.Param, o, i => Any(number.Values, v => NumberRange(v, i))),
+            QuantityCondition quantity => Exists("idx_quantity", quantity.Param, o, i => Any(quantity.Values, v => QuantityValue(v, i))),
+            UriCondition uri => Exists("idx_uri", uri.Param, o, i => Any(uri.Values, v => UriValue(uri.Match, v, i))),
+            ChainCondition chain => Chain(chain, o),
+            HasCondition has => Has(has, o),
+            CompartmentCondition compartment => Compartment(compartment, o),
+            ListCondition list => $"({o}.resource_type, {o}.id) IN ({ListSet(list)})",
+            CompositeCondition composite => Any(composite.Alternatives, parts => Composite(parts, o)),
+            AnyCondition any => any.Alternatives.Count == 0 ? "1 = 0" : "(" + string.Join(" OR ", any.Alternatives.Select(a => "(" + Filter(a, owner) + ")")) + ")",
+            _ => throw new NotSupportedException("No SQL translation for " + condition.GetType().Name + "."),
+        };
+    }
+
+    private static bool IsLowBounded(SearchPrefix prefix) => prefix is SearchPrefix.Eq or SearchPrefix.Lt or SearchPrefix.Le or SearchPrefix.Sa;
 
     private string NextAlias(string prefix) => prefix + (++_aliases).ToString(CultureInfo.InvariantCulture);
 
@@ -59,6 +139,21 @@ internal sealed class SqlConditionBuilder(SqlStatement statement)
         return $"EXISTS (SELECT 1 FROM {table} {i} WHERE {i}.resource_type = {owner}.resource_type AND {i}.id = {owner}.id"
             + $" AND {i}.param = {statement.Add(param)} AND ({predicate(i)}))";
     }
+
+    private string IndexSet(string table, string param, SqlOwner owner, Func<string, string> predicate)
+    {
+        var i = NextAlias("i");
+        return $"SELECT {i}.resource_type, {i}.id FROM {table} {i} WHERE {TypeIn(i + ".resource_type", owner.Types)}"
+            + $"{i}.param = {statement.Add(param)} AND ({predicate(i)})";
+    }
+
+    /// <summary>"column IN (types) AND ", or nothing when the types are not known.</summary>
+    private string TypeIn(string column, IReadOnlyList<string>? types) => types switch
+    {
+        null => "",
+        [var one] => $"{column} = {statement.Add(one)} AND ",
+        _ => $"{column} IN ({string.Join(", ", types.Select(statement.Add))}) AND ",
+    };
 
     private static string Any<T>(IReadOnlyList<T> values, Func<T, string> predicate) =>
         values.Count == 0 ? "1 = 0" : string.Join(" OR ", values.Select(v => "(" + predicate(v) + ")"));
@@ -77,7 +172,8 @@ internal sealed class SqlConditionBuilder(SqlStatement statement)
 
     private string StringValue(StringMatch match, string value, string i) => match switch
     {
-        StringMatch.Exact => $"{i}.value_exact = {statement.Add(value)}",
+        // The normalized form is implied by the exact one and is what the value index holds.
+        StringMatch.Exact => $"{i}.value_norm = {statement.Add(SearchIndexWriter.Truncate(TextNormalizer.Normalize(value)))} AND {i}.value_exact = {statement.Add(value)}",
         StringMatch.Contains => $"{i}.value_norm LIKE {statement.Add("%" + SqlIndexTables.EscapeLike(value) + "%")}" + LikeEscape,
         _ => $"{i}.value_norm LIKE {statement.Add(SqlIndexTables.EscapeLike(value) + "%")}" + LikeEscape,
     };
@@ -124,9 +220,11 @@ internal sealed class SqlConditionBuilder(SqlStatement statement)
     /// <summary>
     /// R4 range semantics: the search value covers [low, high] by its precision, the indexed
     /// value covers [start, end]; "eq" means the target lies inside the search range, "gt" that
-    /// part of the target lies above it, "sa" that all of it does, and so on.
+    /// part of the target lies above it, "sa" that all of it does, and so on. With
+    /// <paramref name="leading"/>, eq, ge and le also state the bound they imply (start &lt;= end)
+    /// on one column, so that the value index has a closed range to read.
     /// </summary>
-    private string DateRange(DateValue value, string start, string end)
+    private string DateRange(DateValue value, string start, string end, bool leading = false)
     {
         var low = statement.Add(value.Start);
         var high = statement.Add(value.End);
@@ -136,12 +234,12 @@ internal sealed class SqlConditionBuilder(SqlStatement statement)
             SearchPrefix.Ne => $"NOT ({inside})",
             SearchPrefix.Gt => $"{end} > {high}",
             SearchPrefix.Lt => $"{start} < {low}",
-            SearchPrefix.Ge => $"{end} > {high} OR ({inside})",
-            SearchPrefix.Le => $"{start} < {low} OR ({inside})",
+            SearchPrefix.Ge => (leading ? $"{end} >= {low} AND " : "") + $"({end} > {high} OR ({inside}))",
+            SearchPrefix.Le => (leading ? $"{start} <= {high} AND " : "") + $"({start} < {low} OR ({inside}))",
             SearchPrefix.Sa => $"{start} > {high}",
             SearchPrefix.Eb => $"{end} < {low}",
             SearchPrefix.Ap => $"{start} <= {high} AND {end} >= {low}",
-            _ => inside,
+            _ => (leading ? $"{start} <= {high} AND " : "") + inside,
         };
     }
 
@@ -149,14 +247,15 @@ internal sealed class SqlConditionBuilder(SqlStatement statement)
     /// Numbers compare against the exact value except for eq/ne/ap, which use the range that the
     /// search value's precision implies ("100" = [99.5, 100.5), upper end open) or ±10% for "ap".
     /// </summary>
-    private string NumberRange(NumberValue value, string i)
+    private string NumberRange(NumberValue value, string i, bool leading = false)
     {
         string Bound(decimal number) => statement.Add((double)number);
         var (low, high) = ($"{i}.low", $"{i}.high");
         switch (value.Prefix)
         {
             case SearchPrefix.Eq:
-                return $"{low} >= {Bound(value.Low)} AND {high} < {Bound(value.High)}";
+                // low <= high, so "high < H" implies "low < H": a closed range on the value index.
+                return $"{low} >= {Bound(value.Low)} AND {high} < {Bound(value.High)}" + (leading ? $" AND {low} < {Bound(value.High)}" : "");
             case SearchPrefix.Ne:
                 return $"NOT ({low} >= {Bound(value.Low)} AND {high} < {Bound(value.High)})";
             case SearchPrefix.Ap:
@@ -176,9 +275,9 @@ internal sealed class SqlConditionBuilder(SqlStatement statement)
         }
     }
 
-    private string QuantityValue(QuantityValue value, string i)
+    private string QuantityValue(QuantityValue value, string i, bool leading = false)
     {
-        var predicate = NumberRange(value.Number, i);
+        var predicate = NumberRange(value.Number, i, leading);
         if (value.Code is not null)
         {
             predicate = $"({predicate}) AND {i}.code = {statement.Add(value.Code)}";
@@ -218,8 +317,24 @@ internal sealed class SqlConditionBuilder(SqlStatement statement)
         var t = NextAlias("t");
         return $"EXISTS (SELECT 1 FROM idx_reference {c} JOIN resources {t} ON {t}.resource_type = {c}.target_type AND {t}.id = {c}.target_id"
             + $" WHERE {c}.resource_type = {owner}.resource_type AND {c}.id = {owner}.id AND {c}.param = {statement.Add(chain.Param)}"
-            + $" AND {t}.is_deleted = 0 AND {t}.resource_type IN ({string.Join(", ", chain.TargetTypes.Select(statement.Add))})"
-            + $" AND {Build(chain.Inner, t)})";
+            + $" AND {Row(t)} AND {t}.resource_type IN ({string.Join(", ", chain.TargetTypes.Select(statement.Add))})"
+            + $" AND {Filter(chain.Inner, new SqlOwner(t, chain.TargetTypes))})";
+    }
+
+    /// <summary>The owners whose reference points at a target that the inner condition's set yields.</summary>
+    private string ChainSet(ChainCondition chain, SqlOwner owner)
+    {
+        var c = NextAlias("c");
+        var t = NextAlias("t");
+        var targets = new SqlOwner(t, chain.TargetTypes);
+        var live = $"FROM resources {t} WHERE {Row(t)} AND {TypeIn(t + ".resource_type", chain.TargetTypes)}{Driven(chain.Inner, targets)}";
+        // With one target type the id alone is compared: SQLite evaluates a (type, id) IN list
+        // twice when it drives a lookup on an index that has the two columns in another order.
+        var pointsAtTarget = chain.TargetTypes.Count == 1
+            ? $"{c}.target_type = {statement.Add(chain.TargetTypes[0])} AND {c}.target_id IN (SELECT {t}.id {live})"
+            : $"({c}.target_type, {c}.target_id) IN (SELECT {t}.resource_type, {t}.id {live})";
+        return $"SELECT {c}.resource_type, {c}.id FROM idx_reference {c} WHERE {TypeIn(c + ".resource_type", owner.Types)}{c}.param = {statement.Add(chain.Param)}"
+            + $" AND {pointsAtTarget}";
     }
 
     private string Has(HasCondition has, string owner)
@@ -229,7 +344,20 @@ internal sealed class SqlConditionBuilder(SqlStatement statement)
         return $"EXISTS (SELECT 1 FROM idx_reference {h} JOIN resources {s} ON {s}.resource_type = {h}.resource_type AND {s}.id = {h}.id"
             + $" WHERE {h}.resource_type = {statement.Add(has.SourceType)} AND {h}.param = {statement.Add(has.Param)}"
             + $" AND {h}.target_type = {owner}.resource_type AND {h}.target_id = {owner}.id"
-            + $" AND {s}.is_deleted = 0 AND {Build(has.Inner, s)})";
+            + $" AND {Row(s)} AND {Filter(has.Inner, new SqlOwner(s, [has.SourceType]))})";
+    }
+
+    /// <summary>The targets referenced by the sources that the inner condition's set yields.</summary>
+    private string ReverseChainSet(HasCondition has, SqlOwner owner)
+    {
+        var h = NextAlias("h");
+        var s = NextAlias("s");
+        var sources = new SqlOwner(s, [has.SourceType]);
+        var type = statement.Add(has.SourceType);
+        // The source type is fixed, so the id alone is compared (see ChainSet).
+        return $"SELECT {h}.target_type, {h}.target_id FROM idx_reference {h} WHERE {h}.resource_type = {type}"
+            + $" AND {h}.param = {statement.Add(has.Param)} AND {TypeIn(h + ".target_type", owner.Types)}"
+            + $"{h}.id IN (SELECT {s}.id FROM resources {s} WHERE {Row(s)} AND {s}.resource_type = {type} AND {Driven(has.Inner, sources)})";
     }
 
     /// <summary>
@@ -239,30 +367,49 @@ internal sealed class SqlConditionBuilder(SqlStatement statement)
     private string Compartment(CompartmentCondition compartment, string owner)
     {
         var parts = new List<string>();
-        var type = statement.Add(compartment.CompartmentType);
-        var id = statement.Add(compartment.CompartmentId);
         if (compartment.IncludesOwner)
         {
-            parts.Add($"({owner}.resource_type = {type} AND {owner}.id = {id})");
+            parts.Add($"({owner}.resource_type = {statement.Add(compartment.CompartmentType)} AND {owner}.id = {statement.Add(compartment.CompartmentId)})");
         }
 
         if (compartment.Members.Count > 0)
         {
-            var x = NextAlias("x");
-            var members = string.Join(" OR ", compartment.Members.Select(m =>
-                $"({x}.resource_type = {statement.Add(m.ResourceType)} AND {x}.param IN ({string.Join(", ", m.Params.Select(statement.Add))}))"));
-            parts.Add($"({owner}.resource_type, {owner}.id) IN (SELECT {x}.resource_type, {x}.id FROM idx_reference {x}"
-                + $" WHERE {x}.target_type = {type} AND {x}.target_id = {id} AND ({members}))");
+            parts.Add($"({owner}.resource_type, {owner}.id) IN ({CompartmentMembers(compartment)})");
         }
 
         return parts.Count == 0 ? "1 = 0" : "(" + string.Join(" OR ", parts) + ")";
     }
 
-    private string List(ListCondition list, string owner)
+    private string CompartmentSet(CompartmentCondition compartment)
+    {
+        var parts = new List<string>();
+        if (compartment.Members.Count > 0)
+        {
+            parts.Add(CompartmentMembers(compartment));
+        }
+
+        if (compartment.IncludesOwner)
+        {
+            parts.Add($"SELECT {statement.Add(compartment.CompartmentType)}, {statement.Add(compartment.CompartmentId)}");
+        }
+
+        return parts.Count == 0 ? "SELECT resource_type, id FROM resources WHERE 1 = 0" : string.Join(" UNION ALL ", parts);
+    }
+
+    private string CompartmentMembers(CompartmentCondition compartment)
+    {
+        var x = NextAlias("x");
+        var members = string.Join(" OR ", compartment.Members.Select(m =>
+            $"({x}.resource_type = {statement.Add(m.ResourceType)} AND {x}.param IN ({string.Join(", ", m.Params.Select(statement.Add))}))"));
+        return $"SELECT {x}.resource_type, {x}.id FROM idx_reference {x}"
+            + $" WHERE {x}.target_type = {statement.Add(compartment.CompartmentType)} AND {x}.target_id = {statement.Add(compartment.CompartmentId)} AND ({members})";
+    }
+
+    private string ListSet(ListCondition list)
     {
         var l = NextAlias("l");
-        return $"({owner}.resource_type, {owner}.id) IN (SELECT {l}.target_type, {l}.target_id FROM idx_reference {l}"
-            + $" WHERE {l}.resource_type = 'List' AND {l}.param = 'item' AND {l}.id IN ({string.Join(", ", list.ListIds.Select(statement.Add))}))";
+        return $"SELECT {l}.target_type, {l}.target_id FROM idx_reference {l}"
+            + $" WHERE {l}.resource_type = 'List' AND {l}.param = 'item' AND {l}.id IN ({string.Join(", ", list.ListIds.Select(statement.Add))})";
     }
 
     /// <summary>

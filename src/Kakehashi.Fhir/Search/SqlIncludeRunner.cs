@@ -59,7 +59,7 @@ internal static class SqlIncludeRunner
         return [.. rows.Where(r => seen.Add(r.Key))];
     }
 
-    /// <summary>Resources that the sources' <c>param</c> references point at.</summary>
+    /// <summary>Resources that the sources' <c>param</c> references point at, read through the sources' owner index.</summary>
     private static SqlStatement? Include(IncludeSpec spec, IReadOnlyList<StoredResource> sources)
     {
         var statement = new SqlStatement("");
@@ -69,18 +69,26 @@ internal static class SqlIncludeRunner
             return null;
         }
 
-        var where = $"r.is_deleted = 0 AND EXISTS (SELECT 1 FROM idx_reference x WHERE x.target_type = r.resource_type AND x.target_id = r.id AND ({owners})";
-        where += spec.Param is null ? ")" : $" AND x.param = {statement.Add(spec.Param)})";
-        if (spec.TargetType is not null)
+        var targets = $"SELECT x.target_type, x.target_id FROM idx_reference x WHERE ({owners})";
+        if (spec.Param is not null)
         {
-            where += " AND r.resource_type = " + statement.Add(spec.TargetType);
+            targets += " AND x.param = " + statement.Add(spec.Param);
         }
 
-        statement.Text = SqlSearchRunner.SelectCurrent + "WHERE " + where + " ORDER BY r.resource_type, r.id LIMIT " + Limit;
+        var where = new SqlConditionBuilder(statement).Row("r");
+        if (spec.TargetType is not null)
+        {
+            var type = statement.Add(spec.TargetType);
+            targets += " AND x.target_type = " + type;
+            where += " AND r.resource_type = " + type;
+        }
+
+        statement.Text = SqlSearchRunner.SelectCurrent + "WHERE " + where + " AND (r.resource_type, r.id) IN (" + targets + ")"
+            + " ORDER BY r.resource_type, r.id LIMIT " + Limit;
         return statement;
     }
 
-    /// <summary>Resources of <c>SourceType</c> whose <c>param</c> references one of the sources.</summary>
+    /// <summary>Resources of <c>SourceType</c> whose <c>param</c> references one of the sources, read through the reverse reference index.</summary>
     private static SqlStatement? RevInclude(IncludeSpec spec, IReadOnlyList<StoredResource> sources)
     {
         var statement = new SqlStatement("");
@@ -90,14 +98,22 @@ internal static class SqlIncludeRunner
             return null;
         }
 
-        var where = $"r.is_deleted = 0 AND EXISTS (SELECT 1 FROM idx_reference x WHERE x.resource_type = r.resource_type AND x.id = r.id AND ({targets})";
-        where += spec.Param is null ? ")" : $" AND x.param = {statement.Add(spec.Param)})";
-        if (spec.SourceType != "*")
+        var referrers = $"SELECT x.resource_type, x.id FROM idx_reference x WHERE ({targets})";
+        if (spec.Param is not null)
         {
-            where += " AND r.resource_type = " + statement.Add(spec.SourceType);
+            referrers += " AND x.param = " + statement.Add(spec.Param);
         }
 
-        statement.Text = SqlSearchRunner.SelectCurrent + "WHERE " + where + " ORDER BY r.resource_type, r.id LIMIT " + Limit;
+        var where = new SqlConditionBuilder(statement).Row("r");
+        if (spec.SourceType != "*")
+        {
+            var type = statement.Add(spec.SourceType);
+            referrers += " AND x.resource_type = " + type;
+            where += " AND r.resource_type = " + type;
+        }
+
+        statement.Text = SqlSearchRunner.SelectCurrent + "WHERE " + where + " AND (r.resource_type, r.id) IN (" + referrers + ")"
+            + " ORDER BY r.resource_type, r.id LIMIT " + Limit;
         return statement;
     }
 

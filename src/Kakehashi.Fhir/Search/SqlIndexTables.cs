@@ -17,6 +17,10 @@ internal static class SqlIndexTables
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "No index table for this parameter type."),
     };
 
+    /// <summary>True when values of the type are kept in an index table of their own.</summary>
+    public static bool Has(SearchParamType type) => type is SearchParamType.String or SearchParamType.Token or SearchParamType.Reference
+        or SearchParamType.Date or SearchParamType.Number or SearchParamType.Quantity or SearchParamType.Uri;
+
     /// <summary>The column (or expression) a sort key orders by: the smallest value ascending, the largest descending.</summary>
     public static string SortColumn(SearchParamType type, bool descending) => type switch
     {
