@@ -12,9 +12,11 @@ namespace Kakehashi.Server.Audit;
 /// The append-only, hash-chained audit trail (table <c>audit_log</c>). Each row's hash is
 /// SHA-256 over the previous row's hash and this row's fields, and rows are numbered without
 /// gaps, so <see cref="VerifyAsync"/> finds any row altered, inserted or removed. Appends are
-/// serialized (an advisory lock on PostgreSQL; SQLite has one writer) so the chain never forks.
+/// serialized (an advisory lock on PostgreSQL; SQLite has one writer) and read the chain's head
+/// under that serialization, never from memory, so the chain stays contiguous however many
+/// servers share the database.
 /// </summary>
-public sealed class AuditLog(SqlDialect dialect)
+public sealed class AuditLog : IAsyncDisposable, IDisposable
 {
     /// <summary>The advisory lock key that serializes chain appends on PostgreSQL.</summary>
     private const long ChainLockKey = 7420502;
@@ -22,23 +24,45 @@ public sealed class AuditLog(SqlDialect dialect)
     private const string Columns =
         "chain_index, recorded_at, request_id, agent, agent_kind, client_id, organization, job_type, patient, action, interaction, resource, query, outcome, purpose, emergency, reason, hash";
 
-    /// <summary>Appends in a transaction of its own (reads, searches, refusals).</summary>
-    public async Task AppendAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken)
-    {
-        if (records.Count == 0)
-        {
-            return;
-        }
+    private const int ColumnCount = 18;
 
-        // A write unit like any other (on SQLite it joins the group commit of concurrent writers).
-        await using var unit = await dialect.BeginWriteUnitAsync(cancellationToken);
-        await AppendAsync(unit.Connection, unit.Transaction, records, cancellationToken);
-        await unit.CommitAsync(cancellationToken);
+    // 1,800 parameters per statement: well under SQLite's and PostgreSQL's limits.
+    private const int RowsPerInsert = 100;
+
+    private readonly SqlDialect dialect;
+    private readonly AuditBatchWriter batches;
+
+    public AuditLog(SqlDialect dialect)
+    {
+        this.dialect = dialect;
+        batches = new AuditBatchWriter(AppendInOwnTransactionAsync);
     }
+
+    /// <summary>
+    /// Appends the rows of a read, search or refusal in a transaction of its own, shared with
+    /// the rows of other requests arriving at the same time (<see cref="AuditBatchWriter"/>).
+    /// Completes only once the rows are durably committed, so a response sent after it has its
+    /// audit row; throws if they could not be stored, which fails the request.
+    /// </summary>
+    public Task AppendAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken) =>
+        records.Count == 0 ? Task.CompletedTask : batches.AppendAsync(records, cancellationToken);
 
     /// <summary>Appends inside the caller's transaction: the rows commit or roll back with the change they record.</summary>
     public Task AppendAsync(ISqlTransaction transaction, IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken) =>
         records.Count == 0 ? Task.CompletedTask : AppendAsync(transaction.Connection, transaction.Transaction, records, cancellationToken);
+
+    /// <summary>Writes what is still queued, then stops.</summary>
+    public ValueTask DisposeAsync() => batches.DisposeAsync();
+
+    public void Dispose() => batches.Dispose();
+
+    private async Task AppendInOwnTransactionAsync(IReadOnlyList<AuditRecord> records)
+    {
+        // A write unit like any other (on SQLite it joins the group commit of concurrent writers).
+        await using var unit = await dialect.BeginWriteUnitAsync(CancellationToken.None);
+        await AppendAsync(unit.Connection, unit.Transaction, records, CancellationToken.None);
+        await unit.CommitAsync(CancellationToken.None);
+    }
 
     private async Task AppendAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken)
     {
@@ -60,15 +84,33 @@ public sealed class AuditLog(SqlDialect dialect)
             }
         }
 
-        foreach (var record in records)
+        for (var start = 0; start < records.Count; start += RowsPerInsert)
         {
-            index++;
-            previous = Hash(previous, index, record);
-            await using var insert = SqlCommands.Create(connection, transaction,
-                "INSERT INTO audit_log (" + Columns + ") VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15, @p16, @p17)",
-                index, SecurityStore.Micros(record.RecordedAt), record.RequestId, record.Agent, record.AgentKind, record.ClientId, record.Organization,
-                record.JobType, record.Patient, record.Action, record.Interaction, record.Resource, record.Query, record.Outcome, record.Purpose,
-                record.Emergency ? 1 : 0, record.Reason, previous);
+            var count = Math.Min(RowsPerInsert, records.Count - start);
+            var values = new object?[count * ColumnCount];
+            var sql = new StringBuilder("INSERT INTO audit_log (").Append(Columns).Append(") VALUES ");
+            for (var row = 0; row < count; row++)
+            {
+                var record = records[start + row];
+                index++;
+                previous = Hash(previous, index, record);
+                object?[] fields =
+                [
+                    index, SecurityStore.Micros(record.RecordedAt), record.RequestId, record.Agent, record.AgentKind, record.ClientId, record.Organization,
+                    record.JobType, record.Patient, record.Action, record.Interaction, record.Resource, record.Query, record.Outcome, record.Purpose,
+                    record.Emergency ? 1 : 0, record.Reason, previous,
+                ];
+                fields.CopyTo(values, row * ColumnCount);
+                sql.Append(row == 0 ? "(" : ", (");
+                for (var column = 0; column < ColumnCount; column++)
+                {
+                    sql.Append(column == 0 ? "@p" : ", @p").Append((row * ColumnCount) + column);
+                }
+
+                sql.Append(')');
+            }
+
+            await using var insert = SqlCommands.Create(connection, transaction, sql.ToString(), values);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
     }

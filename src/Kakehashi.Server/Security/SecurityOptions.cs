@@ -29,6 +29,15 @@ public sealed class SecurityOptions
     [Range(1, 3650)]
     public int InactiveDays { get; set; } = 90;
 
+    /// <summary>
+    /// How long the per-request check "account or client still enabled, token not revoked" is
+    /// reused for further requests with the same token, in seconds; 0 queries on every request.
+    /// Disabling or revoking through this server takes effect at once regardless; done by
+    /// another server process on the same database, within this time.
+    /// </summary>
+    [Range(0, 10)]
+    public int ActiveCheckCacheSeconds { get; set; } = 2;
+
     /// <summary>PBKDF2-SHA256 iterations for new password and secret hashes.</summary>
     [Range(1000, 10_000_000)]
     public int PasswordIterations { get; set; } = 600_000;

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Kakehashi.Fhir.Storage.Sql;
+using Microsoft.Extensions.Options;
 
 namespace Kakehashi.Server.Security;
 
@@ -9,13 +10,15 @@ namespace Kakehashi.Server.Security;
 /// (migration 0003_security) through the configured dialect: portable SQL, no second data
 /// access stack (docs/adr/0003-security-store.md).
 /// </summary>
-public sealed class SecurityStore(SqlDialect dialect, TimeProvider time)
+public sealed class SecurityStore(SqlDialect dialect, TimeProvider time, IOptions<SecurityOptions> options)
 {
     private const string AccountColumns =
         "id, username, organization_code, job_type, patient_id, display_name, password_hash, totp_secret, failed_logins, locked_until, created_at, last_used_at, disabled_at, disabled_reason";
 
     private const string ClientColumns =
         "client_id, organization_code, role, display_name, jwks, secret_hash, scopes, redirect_uris, created_at, last_used_at, disabled_at, disabled_reason";
+
+    private readonly ActiveCallerCache activeCallers = new(time, TimeSpan.FromSeconds(options.Value.ActiveCheckCacheSeconds));
 
     public SqlDialect Dialect => dialect;
 
@@ -57,9 +60,13 @@ public sealed class SecurityStore(SqlDialect dialect, TimeProvider time)
         : QueryAsync("SELECT " + AccountColumns + " FROM security_accounts WHERE organization_code = @p0 ORDER BY username", ReadAccount, cancellationToken, organizationCode);
 
     /// <summary>Disables (reason given) or re-enables (reason null) an account; false if unknown.</summary>
-    public async Task<bool> SetAccountDisabledAsync(string id, string? reason, CancellationToken cancellationToken) =>
-        await ExecuteAsync("UPDATE security_accounts SET disabled_at = @p1, disabled_reason = @p2, failed_logins = 0, locked_until = NULL WHERE id = @p0",
+    public async Task<bool> SetAccountDisabledAsync(string id, string? reason, CancellationToken cancellationToken)
+    {
+        var changed = await ExecuteAsync("UPDATE security_accounts SET disabled_at = @p1, disabled_reason = @p2, failed_logins = 0, locked_until = NULL WHERE id = @p0",
             cancellationToken, id, reason is null ? null : Micros(Now), reason) == 1;
+        activeCallers.Invalidate();
+        return changed;
+    }
 
     public Task RecordLoginAsync(string id, bool success, int maxFailures, TimeSpan lockout, CancellationToken cancellationToken) => success
         ? ExecuteAsync("UPDATE security_accounts SET failed_logins = 0, locked_until = NULL, last_used_at = @p1 WHERE id = @p0", cancellationToken, id, Micros(Now))
@@ -107,9 +114,13 @@ public sealed class SecurityStore(SqlDialect dialect, TimeProvider time)
         ? QueryAsync("SELECT " + ClientColumns + " FROM security_clients ORDER BY client_id", ReadClient, cancellationToken)
         : QueryAsync("SELECT " + ClientColumns + " FROM security_clients WHERE organization_code = @p0 ORDER BY client_id", ReadClient, cancellationToken, organizationCode);
 
-    public async Task<bool> SetClientDisabledAsync(string clientId, string? reason, CancellationToken cancellationToken) =>
-        await ExecuteAsync("UPDATE security_clients SET disabled_at = @p1, disabled_reason = @p2 WHERE client_id = @p0",
+    public async Task<bool> SetClientDisabledAsync(string clientId, string? reason, CancellationToken cancellationToken)
+    {
+        var changed = await ExecuteAsync("UPDATE security_clients SET disabled_at = @p1, disabled_reason = @p2 WHERE client_id = @p0",
             cancellationToken, clientId, reason is null ? null : Micros(Now), reason) == 1;
+        activeCallers.Invalidate();
+        return changed;
+    }
 
     public Task TouchClientAsync(string clientId, CancellationToken cancellationToken) =>
         ExecuteAsync("UPDATE security_clients SET last_used_at = @p1 WHERE client_id = @p0", cancellationToken, clientId, Micros(Now));
@@ -141,20 +152,35 @@ public sealed class SecurityStore(SqlDialect dialect, TimeProvider time)
         {
             // Revoking twice is fine.
         }
+
+        activeCallers.Invalidate();
     }
 
     /// <summary>
     /// The per-request check behind short-lived tokens: the account or client is still enabled
-    /// and the token was not revoked. One indexed query.
+    /// and the token was not revoked. One indexed query, whose positive answer later requests
+    /// with the same token reuse for <see cref="SecurityOptions.ActiveCheckCacheSeconds"/>.
     /// </summary>
     public async Task<bool> IsActiveAsync(bool isSystem, string subject, string? tokenId, CancellationToken cancellationToken)
     {
+        var key = new ActiveCallerCache.CallerKey(isSystem, subject, tokenId ?? "");
+        if (activeCallers.IsKnownActive(key))
+        {
+            return true;
+        }
+
+        var generation = activeCallers.Generation;
         var principal = isSystem
             ? "SELECT COUNT(*) FROM security_clients WHERE client_id = @p0 AND disabled_at IS NULL"
             : "SELECT COUNT(*) FROM security_accounts WHERE id = @p0 AND disabled_at IS NULL";
         var sql = "SELECT (" + principal + ") - (SELECT COUNT(*) FROM security_revoked_tokens WHERE token_id = @p1)";
-        var value = await ScalarAsync(sql, cancellationToken, subject, tokenId ?? "");
-        return value == 1;
+        var active = await ScalarAsync(sql, cancellationToken, subject, tokenId ?? "") == 1;
+        if (active)
+        {
+            activeCallers.RememberActive(key, generation);
+        }
+
+        return active;
     }
 
     public static long Micros(DateTimeOffset value) => SqlTime.ToMicros(value);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Kakehashi.Fhir.Storage.Sql;
+using Kakehashi.Server.Audit;
 using Kakehashi.Server.Security;
 using Kakehashi.Server.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -64,6 +65,99 @@ public abstract class AuditContract(ServerFixture server)
     }
 
     [Fact]
+    public async Task ConcurrentReadsAndWrites_EachLeaveTheirRows_InOneContiguousChain()
+    {
+        var patient = (string)(await server.Client.CreateAsync(PatientJson(Unique("同時"))))["id"]!;
+        var nurseClient = await server.RegisterClientAsync("nurse", "hospital");
+        using var nurse = server.CreateClient(nurseClient);
+        const int reads = 40;
+        const int writes = 10;
+
+        // Reads are appended by the shared audit writer, writes inside their own transactions: both extend one chain.
+        var readTasks = Enumerable.Range(0, reads).Select(async _ => await (await nurse.GetAsync($"Patient/{patient}")).ExpectAsync(HttpStatusCode.OK));
+        var writeTasks = Enumerable.Range(0, writes).Select(_ => server.Client.CreateAsync(
+            $$$"""{"resourceType":"Observation","status":"final","code":{"text":"同時"},"subject":{"reference":"Patient/{{{patient}}}"}}"""));
+        await Task.WhenAll([.. readTasks, .. writeTasks]);
+
+        var rows = (await (await server.Client.GetAsync($"/admin/audit?agent={Uri.EscapeDataString(nurseClient.ClientId)}&count=1000")).ExpectAsync(HttpStatusCode.OK)).AsArray();
+        Assert.Equal(reads, rows.Count);
+        Assert.All(rows, r => Assert.Equal("read", (string?)r!["record"]!["interaction"]));
+        Assert.All(rows, r => Assert.Equal("Patient/" + patient, (string?)r!["record"]!["patient"]));
+        Assert.Equal(reads, rows.Select(r => (string?)r!["record"]!["requestId"]).Distinct().Count());
+        var created = (await AuditForAsync("Patient/" + patient)).Count(r => (string?)r!["record"]!["action"] == "C");
+        Assert.Equal(writes + 1, created);
+        await AssertChainIntactAsync();
+    }
+
+    [Fact]
+    public async Task AnotherServerAppending_ToTheSameDatabase_KeepsTheChainContiguous()
+    {
+        var patient = (string)(await server.Client.CreateAsync(PatientJson(Unique("二台"))))["id"]!;
+        using var clerk = server.CreateClient(await server.RegisterClientAsync("clerk", "clinic"));
+        // A second audit trail over the same database, as a second server process would have: its own writer, no shared memory.
+        await using var other = new AuditLog(server.Services.GetRequiredService<SqlDialect>());
+        var otherAgent = Unique("other-server");
+        const int each = 25;
+
+        var reads = Enumerable.Range(0, each).Select(async _ => await (await clerk.GetAsync($"Patient/{patient}")).ExpectAsync(HttpStatusCode.OK));
+        var appends = Enumerable.Range(0, each).Select(i => other.AppendAsync(
+            [new AuditRecord(DateTimeOffset.UtcNow, Unique("req"), otherAgent, "system", otherAgent, null, "system", "Patient/" + patient, "R", "read", "Patient/" + patient, null, 200, "TREAT", false, null)],
+            CancellationToken.None));
+        await Task.WhenAll([.. reads, .. appends]);
+
+        var rows = (await (await server.Client.GetAsync($"/admin/audit?agent={otherAgent}&count=1000")).ExpectAsync(HttpStatusCode.OK)).AsArray();
+        Assert.Equal(each, rows.Count);
+        await AssertChainIntactAsync();
+    }
+
+    [Fact]
+    public async Task ReadWhoseAuditRowCannotBeStored_FailsWithoutTheData_AndOtherReadsStillSucceed()
+    {
+        var family = Unique("記録不能");
+        var patient = (string)(await server.Client.CreateAsync(PatientJson(family)))["id"]!;
+        var refusedClient = await server.RegisterClientAsync("doctor", "hospital");
+        using var refused = server.CreateClient(refusedClient);
+        var acceptedClient = await server.RegisterClientAsync("doctor", "hospital");
+        using var accepted = server.CreateClient(acceptedClient);
+        var dialect = server.Services.GetRequiredService<SqlDialect>();
+        var postgres = dialect.Name == "Postgres";
+        // The database itself refuses this client's audit rows (as a full disk or a lost connection would refuse them all).
+        await ExecuteAsync(dialect, postgres
+            ? "CREATE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.agent = '" + refusedClient.ClientId +
+              "' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$; " +
+              "CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION test_refuse_audit()"
+            : "CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_log WHEN NEW.agent = '" + refusedClient.ClientId +
+              "' BEGIN SELECT RAISE(ABORT, 'refused'); END");
+        try
+        {
+            // Sent together, so that refused and accepted rows meet in the same audit batch.
+            var refusedReads = Enumerable.Range(0, 5).Select(_ => refused.GetAsync($"Patient/{patient}")).ToList();
+            var acceptedReads = Enumerable.Range(0, 20).Select(_ => accepted.GetAsync($"Patient/{patient}")).ToList();
+            await Task.WhenAll([.. refusedReads, .. acceptedReads]);
+
+            foreach (var response in refusedReads.Select(t => t.Result))
+            {
+                Assert.DoesNotContain(family, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+                await response.ExpectOutcomeAsync(HttpStatusCode.InternalServerError);
+            }
+
+            foreach (var response in acceptedReads.Select(t => t.Result))
+            {
+                Assert.Equal(family, (string?)(await response.ExpectAsync(HttpStatusCode.OK))["name"]![0]!["family"]);
+            }
+        }
+        finally
+        {
+            await ExecuteAsync(dialect, postgres ? "DROP TRIGGER test_refuse_audit ON audit_log; DROP FUNCTION test_refuse_audit()" : "DROP TRIGGER test_refuse_audit");
+        }
+
+        var rows = await AuditForAsync("Patient/" + patient);
+        Assert.DoesNotContain(rows, r => (string?)r!["record"]!["agent"] == refusedClient.ClientId);
+        Assert.Equal(20, rows.Count(r => (string?)r!["record"]!["agent"] == acceptedClient.ClientId));
+        await AssertChainIntactAsync();
+    }
+
+    [Fact]
     public async Task AuditLog_RefusesUpdateAndDelete_EvenFromTheServersDatabaseConnection()
     {
         await server.Client.CreateAsync(PatientJson(Unique("不変")));
@@ -83,6 +177,19 @@ public abstract class AuditContract(ServerFixture server)
         var verification = await (await server.Client.GetAsync("/admin/audit/verify")).ExpectAsync(HttpStatusCode.OK);
         Assert.True((bool)verification["intact"]!, (string?)verification["message"]);
         Assert.True((long)verification["count"]! > 0);
+    }
+
+    private async Task AssertChainIntactAsync()
+    {
+        var verification = await (await server.Client.GetAsync("/admin/audit/verify")).ExpectAsync(HttpStatusCode.OK);
+        Assert.True((bool)verification["intact"]!, (string?)verification["message"]);
+    }
+
+    private static async Task ExecuteAsync(SqlDialect dialect, string sql)
+    {
+        await using var connection = await dialect.OpenConnectionAsync(CancellationToken.None);
+        await using var command = SqlCommands.Create(connection, null, sql);
+        await command.ExecuteNonQueryAsync();
     }
 }
 

@@ -3,7 +3,10 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Kakehashi.Fhir.Storage.Sql;
+using Kakehashi.Server.Security;
 using Kakehashi.Server.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Kakehashi.Server.Tests.Security;
@@ -187,6 +190,34 @@ public abstract class TokenContract(ServerFixture server)
 
         await (await http.GetAsync("Patient?_count=1")).ExpectOutcomeAsync(HttpStatusCode.Unauthorized);
         await ExpectRefusedAsync(await server.PostTokenAsync(TestSystemClient.TokenForm(client.ClientId, client.Assertion(Endpoint))), "invalid_client");
+    }
+
+    [Fact]
+    public async Task ClientDisabledByAnotherServer_LosesAccessWithinSeconds()
+    {
+        var client = await server.RegisterClientAsync("doctor", "hospital");
+        using var http = server.CreateClient(client);
+        await (await http.GetAsync("Patient?_count=1")).ExpectAsync(HttpStatusCode.OK);
+
+        // Straight in the shared database, as another server process's administrator endpoint would: this server learns of it only by asking.
+        var dialect = server.Services.GetRequiredService<SqlDialect>();
+        await using (var connection = await dialect.OpenConnectionAsync(CancellationToken.None))
+        await using (var command = SqlCommands.Create(connection, null, "UPDATE security_clients SET disabled_at = 1, disabled_reason = 'elsewhere' WHERE client_id = @p0", client.ClientId))
+        {
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        // The remembered check lives at most Kakehashi:Security:ActiveCheckCacheSeconds (2 s by default, at most 10).
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(15);
+        HttpStatusCode status;
+        do
+        {
+            await Task.Delay(250);
+            status = (await http.GetAsync("Patient?_count=1")).StatusCode;
+        }
+        while (status == HttpStatusCode.OK && DateTimeOffset.UtcNow < deadline);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
     }
 
     [Fact]

@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+
+namespace Kakehashi.Server.Security;
+
+/// <summary>
+/// Remembers for a few seconds (<see cref="SecurityOptions.ActiveCheckCacheSeconds"/>) that a
+/// token's caller was found enabled and the token not revoked, so that a burst of requests
+/// with one token costs one query instead of one each. Only "still active" is remembered.
+/// Disabling an account or client, or revoking a token, through this server forgets every
+/// entry at once; a change made by another server process on the same database is seen
+/// within the lifetime.
+/// </summary>
+internal sealed class ActiveCallerCache(TimeProvider time, TimeSpan lifetime)
+{
+    // Tokens live minutes; a server sees a bounded number of them. Past this, start afresh.
+    private const int MaxEntries = 10_000;
+
+    private readonly ConcurrentDictionary<CallerKey, Entry> entries = new();
+    private long generation;
+
+    /// <summary>Taken before the database check, handed to <see cref="RememberActive"/> after it.</summary>
+    public long Generation => Interlocked.Read(ref generation);
+
+    public bool IsKnownActive(CallerKey key) =>
+        entries.TryGetValue(key, out var entry) && entry.Generation == Generation && entry.Until > time.GetUtcNow();
+
+    /// <summary>
+    /// Remembers a positive check. A disable or revocation that happened after
+    /// <paramref name="generationBeforeCheck"/> was taken makes the entry worthless: the check may
+    /// have read the state before that change.
+    /// </summary>
+    public void RememberActive(CallerKey key, long generationBeforeCheck)
+    {
+        if (lifetime <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        if (entries.Count >= MaxEntries)
+        {
+            entries.Clear();
+        }
+
+        entries[key] = new Entry(generationBeforeCheck, time.GetUtcNow() + lifetime);
+    }
+
+    /// <summary>An account or client was disabled or a token revoked: no remembered check stands.</summary>
+    public void Invalidate()
+    {
+        Interlocked.Increment(ref generation);
+        entries.Clear();
+    }
+
+    /// <summary>Who the token is for, and the token.</summary>
+    public readonly record struct CallerKey(bool IsSystem, string Subject, string TokenId);
+
+    private readonly record struct Entry(long Generation, DateTimeOffset Until);
+}
