@@ -1,5 +1,6 @@
 using Kakehashi.Server.Audit;
 using Kakehashi.Server.Demo;
+using Kakehashi.Server.Eligibility;
 using Kakehashi.Server.Fhir;
 using Kakehashi.Server.Hosting;
 using Kakehashi.Server.Security;
@@ -12,6 +13,7 @@ builder.AddKakehashiOptions();
 builder.AddKakehashiStorage();
 builder.AddFhirServer();
 builder.AddKakehashiSecurity();
+builder.AddEligibility();
 
 var app = builder.Build();
 await app.InitializeStorageAsync();
@@ -25,6 +27,7 @@ await app.InitializeSecurityAsync();
 await app.SeedDemoDataAsync();
 app.MapKakehashiSecurity();
 app.MapFhir();
+app.MapEligibility();
 await app.RunAsync();
 return 0;
 
