@@ -24,10 +24,8 @@ public sealed class AuditLog : IAsyncDisposable, IDisposable
     private const string Columns =
         "chain_index, recorded_at, request_id, agent, agent_kind, client_id, organization, job_type, patient, action, interaction, resource, query, outcome, purpose, emergency, reason, hash";
 
-    private const int ColumnCount = 18;
-
-    // 1,800 parameters per statement: well under SQLite's and PostgreSQL's limits.
-    private const int RowsPerInsert = 100;
+    private const string InsertSql =
+        "INSERT INTO audit_log (" + Columns + ") VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15, @p16, @p17)";
 
     private readonly SqlDialect dialect;
     private readonly AuditBatchWriter batches;
@@ -66,51 +64,111 @@ public sealed class AuditLog : IAsyncDisposable, IDisposable
 
     private async Task AppendAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken)
     {
+        var (index, previous) = await LockAndReadHeadAsync(connection, transaction, cancellationToken);
+        var rows = new List<object?[]>(records.Count);
+        foreach (var record in records)
+        {
+            index++;
+            previous = Hash(previous, index, record);
+            rows.Add(
+            [
+                index, SecurityStore.Micros(record.RecordedAt), record.RequestId, record.Agent, record.AgentKind, record.ClientId, record.Organization,
+                record.JobType, record.Patient, record.Action, record.Interaction, record.Resource, record.Query, record.Outcome, record.Purpose,
+                record.Emergency ? 1 : 0, record.Reason, previous,
+            ]);
+        }
+
+        await InsertAsync(connection, transaction, rows, cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes the chain lock (where the dialect needs one) and reads the chain's last index and
+    /// hash. On PostgreSQL both go in one round trip: the head is read by a statement of its own
+    /// after the lock is granted, so at READ COMMITTED it sees every row committed before that.
+    /// </summary>
+    private async Task<(long Index, string Hash)> LockAndReadHeadAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        const string HeadSql = "SELECT chain_index, hash FROM audit_log ORDER BY chain_index DESC LIMIT 1";
+        if (dialect.TransactionLockSql is { } batchedLockSql && connection.CanCreateBatch)
+        {
+            await using var batch = connection.CreateBatch();
+            batch.Transaction = transaction;
+            var lockCommand = batch.CreateBatchCommand();
+            lockCommand.CommandText = batchedLockSql;
+            var key = lockCommand.CreateParameter();
+            key.ParameterName = "@p0";
+            key.Value = ChainLockKey;
+            lockCommand.Parameters.Add(key);
+            batch.BatchCommands.Add(lockCommand);
+            var headCommand = batch.CreateBatchCommand();
+            headCommand.CommandText = HeadSql;
+            batch.BatchCommands.Add(headCommand);
+            await using var batchReader = await batch.ExecuteReaderAsync(cancellationToken);
+            // The lock's own result comes first.
+            await batchReader.NextResultAsync(cancellationToken);
+            return await ReadHeadAsync(batchReader, cancellationToken);
+        }
+
         if (dialect.TransactionLockSql is { } lockSql)
         {
             await using var lockCommand = SqlCommands.Create(connection, transaction, lockSql, ChainLockKey);
             await lockCommand.ExecuteScalarAsync(cancellationToken);
         }
 
-        long index = 0;
-        var previous = "";
-        await using (var last = SqlCommands.Create(connection, transaction, "SELECT chain_index, hash FROM audit_log ORDER BY chain_index DESC LIMIT 1"))
-        await using (var reader = await last.ExecuteReaderAsync(cancellationToken))
-        {
-            if (await reader.ReadAsync(cancellationToken))
-            {
-                index = Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
-                previous = reader.GetString(1);
-            }
-        }
+        await using var head = SqlCommands.Create(connection, transaction, HeadSql);
+        await using var reader = await head.ExecuteReaderAsync(cancellationToken);
+        return await ReadHeadAsync(reader, cancellationToken);
+    }
 
-        for (var start = 0; start < records.Count; start += RowsPerInsert)
+    private static async Task<(long Index, string Hash)> ReadHeadAsync(DbDataReader reader, CancellationToken cancellationToken) =>
+        await reader.ReadAsync(cancellationToken)
+            ? (Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), reader.GetString(1))
+            : (0, "");
+
+    /// <summary>
+    /// One single-row INSERT per row: sent as one batch where the driver supports it (one round
+    /// trip on PostgreSQL), otherwise one prepared statement executed per row (SQLite runs in
+    /// process, so a statement costs no round trip; a long multi-row statement would instead cost
+    /// parameter binding that grows with the square of its parameters).
+    /// </summary>
+    private static async Task InsertAsync(DbConnection connection, DbTransaction transaction, List<object?[]> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count > 1 && connection.CanCreateBatch)
         {
-            var count = Math.Min(RowsPerInsert, records.Count - start);
-            var values = new object?[count * ColumnCount];
-            var sql = new StringBuilder("INSERT INTO audit_log (").Append(Columns).Append(") VALUES ");
-            for (var row = 0; row < count; row++)
+            await using var batch = connection.CreateBatch();
+            batch.Transaction = transaction;
+            foreach (var row in rows)
             {
-                var record = records[start + row];
-                index++;
-                previous = Hash(previous, index, record);
-                object?[] fields =
-                [
-                    index, SecurityStore.Micros(record.RecordedAt), record.RequestId, record.Agent, record.AgentKind, record.ClientId, record.Organization,
-                    record.JobType, record.Patient, record.Action, record.Interaction, record.Resource, record.Query, record.Outcome, record.Purpose,
-                    record.Emergency ? 1 : 0, record.Reason, previous,
-                ];
-                fields.CopyTo(values, row * ColumnCount);
-                sql.Append(row == 0 ? "(" : ", (");
-                for (var column = 0; column < ColumnCount; column++)
+                var command = batch.CreateBatchCommand();
+                command.CommandText = InsertSql;
+                for (var i = 0; i < row.Length; i++)
                 {
-                    sql.Append(column == 0 ? "@p" : ", @p").Append((row * ColumnCount) + column);
+                    var parameter = command.CreateParameter();
+                    parameter.ParameterName = "@p" + i.ToString(CultureInfo.InvariantCulture);
+                    parameter.Value = row[i] ?? DBNull.Value;
+                    command.Parameters.Add(parameter);
                 }
 
-                sql.Append(')');
+                batch.BatchCommands.Add(command);
             }
 
-            await using var insert = SqlCommands.Create(connection, transaction, sql.ToString(), values);
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+            return;
+        }
+
+        await using var insert = SqlCommands.Create(connection, transaction, InsertSql, rows[0]);
+        if (rows.Count > 1)
+        {
+            await insert.PrepareAsync(cancellationToken);
+        }
+
+        foreach (var row in rows)
+        {
+            for (var i = 0; i < row.Length; i++)
+            {
+                insert.Parameters[i].Value = row[i] ?? DBNull.Value;
+            }
+
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
     }
