@@ -1,4 +1,5 @@
 using Kakehashi.Server.Audit;
+using Kakehashi.Server.Consent;
 using Kakehashi.Server.Demo;
 using Kakehashi.Server.Eligibility;
 using Kakehashi.Server.Fhir;
@@ -14,6 +15,7 @@ builder.AddKakehashiStorage();
 builder.AddFhirServer();
 builder.AddKakehashiSecurity();
 builder.AddEligibility();
+builder.AddKakehashiConsent();
 
 var app = builder.Build();
 await app.InitializeStorageAsync();

@@ -67,7 +67,7 @@ public sealed class BundleProcessor(FhirDispatcher dispatcher, ResourceService r
     private async Task<FhirResponse> TransactionAsync(Bundle bundle, FhirRequest request, CancellationToken cancellationToken)
     {
         await using var tx = await resources.Store.BeginTransactionAsync(cancellationToken);
-        var references = new TransactionReferences(resources, tx, request.BaseUrl);
+        var references = new TransactionReferences(resources, tx, request.BaseUrl, request.Restriction);
         var entries = bundle.Entry.Select((entry, index) => (entry, index)).ToList();
         var responses = new BundleResultEntry[entries.Count];
 

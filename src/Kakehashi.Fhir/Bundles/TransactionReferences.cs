@@ -11,7 +11,7 @@ namespace Kakehashi.Fhir.Bundles;
 /// them: <c>urn:uuid:</c> full URLs become the server-assigned <c>Type/id</c>, and conditional
 /// references (<c>Patient?identifier=…</c>) become the one resource they match.
 /// </summary>
-internal sealed class TransactionReferences(ResourceService resources, IResourceTransaction tx, string baseUrl)
+internal sealed class TransactionReferences(ResourceService resources, IResourceTransaction tx, string baseUrl, Security.AccessRestriction? restriction)
 {
     private readonly Dictionary<string, string> fullUrlToReference = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> conditionalCache = new(StringComparer.Ordinal);
@@ -38,7 +38,7 @@ internal sealed class TransactionReferences(ResourceService resources, IResource
                 if (!string.IsNullOrEmpty(entry.Request!.IfNoneExist))
                 {
                     var criteria = QueryParameters.Parse(RewriteUrl(entry.Request!.IfNoneExist));
-                    var matches = await resources.MatchAsync(tx, type, criteria, cancellationToken);
+                    var matches = await resources.MatchAsync(tx, type, criteria, restriction, cancellationToken);
                     if (matches.Count > 1)
                     {
                         throw FhirException.PreconditionFailed($"Entry {index}: more than one {type} matches If-None-Exist.");
@@ -54,7 +54,7 @@ internal sealed class TransactionReferences(ResourceService resources, IResource
             case Bundle.HTTPVerb.PUT when url.Contains('?', StringComparison.Ordinal) && resource is not null:
                 var putType = url[..url.IndexOf('?', StringComparison.Ordinal)];
                 var putCriteria = QueryParameters.Parse(RewriteUrl(url));
-                var putMatches = await resources.MatchAsync(tx, putType, putCriteria, cancellationToken);
+                var putMatches = await resources.MatchAsync(tx, putType, putCriteria, restriction, cancellationToken);
                 if (putMatches.Count > 1)
                 {
                     throw FhirException.PreconditionFailed($"Entry {index}: more than one {putType} matches the conditional update.");
@@ -144,7 +144,7 @@ internal sealed class TransactionReferences(ResourceService resources, IResource
             throw FhirException.BadRequest($"The conditional reference '{target}' names an unknown resource type.");
         }
 
-        var matches = await resources.MatchAsync(tx, type, QueryParameters.Parse(RewriteUrl(target[questionMark..])), cancellationToken);
+        var matches = await resources.MatchAsync(tx, type, QueryParameters.Parse(RewriteUrl(target[questionMark..])), restriction, cancellationToken);
         if (matches.Count != 1)
         {
             throw FhirException.PreconditionFailed($"The conditional reference '{target}' matches {matches.Count} resources; it must match exactly one.");

@@ -68,10 +68,10 @@ public sealed class FhirDispatcher(
             return method switch
             {
                 "GET" => await search.SearchAsync(type, request, transaction, cancellationToken),
-                "POST" => await resources.CreateAsync(type, RequireBody(request), request.IfNoneExist, transaction, cancellationToken),
-                "PUT" when request.Query.Count > 0 => await resources.ConditionalUpdateAsync(type, request.Query, RequireBody(request), ParseIfMatch(request), transaction, cancellationToken),
-                "DELETE" when request.Query.Count > 0 => await resources.ConditionalDeleteAsync(type, request.Query, transaction, cancellationToken),
-                "PATCH" when request.Query.Count > 0 => await resources.ConditionalPatchAsync(type, request.Query, ParsePatch(request), ParseIfMatch(request), transaction, cancellationToken),
+                "POST" => await resources.CreateAsync(type, RequireBody(request), request.IfNoneExist, request.Restriction, transaction, cancellationToken),
+                "PUT" when request.Query.Count > 0 => await resources.ConditionalUpdateAsync(type, request.Query, RequireBody(request), ParseIfMatch(request), request.Restriction, transaction, cancellationToken),
+                "DELETE" when request.Query.Count > 0 => await resources.ConditionalDeleteAsync(type, request.Query, request.Restriction, transaction, cancellationToken),
+                "PATCH" when request.Query.Count > 0 => await resources.ConditionalPatchAsync(type, request.Query, ParsePatch(request), ParseIfMatch(request), request.Restriction, transaction, cancellationToken),
                 _ => throw NotAllowed(request),
             };
         }

@@ -47,7 +47,7 @@ public sealed class HistoryService(IResourceStore store, int defaultCount = 50, 
             throw FhirException.NotFound($"{type}/{id} is not known.");
         }
 
-        var page = await store.HistoryAsync(new HistoryQuery(type, id, since, at, count, before), cancellationToken);
+        var page = await store.HistoryAsync(new HistoryQuery(type, id, since, at, count, before) { Restriction = request.Restriction }, cancellationToken);
         var result = new BundleResult { Type = Bundle.BundleType.History };
         var path = request.BaseUrl + "/" + string.Join("/", new[] { type, id }.Where(s => s is not null)) + (type is null ? "" : "/") + "_history";
         result.Links.Add(("self", SearchService.Link(path, request.Query)));

@@ -5,6 +5,7 @@ using Kakehashi.Fhir.Errors;
 using Kakehashi.Fhir.Formats;
 using Kakehashi.Fhir.Patch;
 using Kakehashi.Fhir.Search;
+using Kakehashi.Fhir.Security;
 using Kakehashi.Fhir.Storage;
 
 namespace Kakehashi.Fhir.Interactions;
@@ -47,26 +48,30 @@ public sealed class ResourceService(
     }
 
     public Task<FhirResponse> CreateAsync(string type, Resource resource, string? ifNoneExist, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
-        InTransactionAsync(transaction, tx => CreateCoreAsync(tx, type, resource, ifNoneExist, null, cancellationToken), cancellationToken);
+        CreateAsync(type, resource, ifNoneExist, null, transaction, cancellationToken);
+
+    /// <summary>A create whose If-None-Exist sees only what <paramref name="restriction"/> lets the caller see.</summary>
+    public Task<FhirResponse> CreateAsync(string type, Resource resource, string? ifNoneExist, AccessRestriction? restriction, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
+        InTransactionAsync(transaction, tx => CreateCoreAsync(tx, type, resource, ifNoneExist, null, restriction, cancellationToken), cancellationToken);
 
     /// <summary>Creates with a pre-assigned id; used by transactions, whose urn:uuid references must be resolved before writing.</summary>
     internal Task<FhirResponse> CreateWithIdAsync(IResourceTransaction transaction, string type, Resource resource, string id, CancellationToken cancellationToken) =>
-        CreateCoreAsync(transaction, type, resource, null, id, cancellationToken);
+        CreateCoreAsync(transaction, type, resource, null, id, null, cancellationToken);
 
     public Task<FhirResponse> UpdateAsync(string type, string id, Resource resource, int? ifMatch, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
         InTransactionAsync(transaction, tx => UpdateCoreAsync(tx, type, id, resource, ifMatch, cancellationToken), cancellationToken);
 
-    public Task<FhirResponse> ConditionalUpdateAsync(string type, IReadOnlyList<KeyValuePair<string, string>> criteria, Resource resource, int? ifMatch, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
+    public Task<FhirResponse> ConditionalUpdateAsync(string type, IReadOnlyList<KeyValuePair<string, string>> criteria, Resource resource, int? ifMatch, AccessRestriction? restriction, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
         InTransactionAsync(transaction, async tx =>
         {
             CheckType(type, resource);
-            var matches = await MatchAsync(tx, type, criteria, cancellationToken);
+            var matches = await MatchAsync(tx, type, criteria, restriction, cancellationToken);
             switch (matches.Count)
             {
                 case 0:
                     return resource.Id is { Length: > 0 } bodyId
                         ? await UpdateCoreAsync(tx, type, bodyId, resource, ifMatch, cancellationToken)
-                        : await CreateCoreAsync(tx, type, resource, null, null, cancellationToken);
+                        : await CreateCoreAsync(tx, type, resource, null, null, restriction, cancellationToken);
                 case 1:
                     var match = matches[0];
                     if (resource.Id is { Length: > 0 } id && id != match.Id)
@@ -84,10 +89,10 @@ public sealed class ResourceService(
     public Task<FhirResponse> DeleteAsync(string type, string id, int? ifMatch, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
         InTransactionAsync(transaction, tx => DeleteCoreAsync(tx, type, id, ifMatch, cancellationToken), cancellationToken);
 
-    public Task<FhirResponse> ConditionalDeleteAsync(string type, IReadOnlyList<KeyValuePair<string, string>> criteria, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
+    public Task<FhirResponse> ConditionalDeleteAsync(string type, IReadOnlyList<KeyValuePair<string, string>> criteria, AccessRestriction? restriction, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
         InTransactionAsync(transaction, async tx =>
         {
-            var matches = await MatchAsync(tx, type, criteria, cancellationToken);
+            var matches = await MatchAsync(tx, type, criteria, restriction, cancellationToken);
             return matches.Count switch
             {
                 0 => new FhirResponse { Status = HttpStatusCode.NoContent },
@@ -99,10 +104,10 @@ public sealed class ResourceService(
     public Task<FhirResponse> PatchAsync(string type, string id, PatchDocument patch, int? ifMatch, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
         InTransactionAsync(transaction, tx => PatchCoreAsync(tx, type, id, patch, ifMatch, cancellationToken), cancellationToken);
 
-    public Task<FhirResponse> ConditionalPatchAsync(string type, IReadOnlyList<KeyValuePair<string, string>> criteria, PatchDocument patch, int? ifMatch, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
+    public Task<FhirResponse> ConditionalPatchAsync(string type, IReadOnlyList<KeyValuePair<string, string>> criteria, PatchDocument patch, int? ifMatch, AccessRestriction? restriction, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
         InTransactionAsync(transaction, async tx =>
         {
-            var matches = await MatchAsync(tx, type, criteria, cancellationToken);
+            var matches = await MatchAsync(tx, type, criteria, restriction, cancellationToken);
             return matches.Count switch
             {
                 0 => throw FhirException.NotFound($"No {type} matches the patch criteria."),
@@ -112,14 +117,15 @@ public sealed class ResourceService(
         }, cancellationToken);
 
     /// <summary>Finds the current resources matching conditional criteria, locking the criteria so racing requests serialize.</summary>
-    internal async Task<IReadOnlyList<StoredResource>> MatchAsync(IResourceTransaction tx, string type, IReadOnlyList<KeyValuePair<string, string>> criteria, CancellationToken cancellationToken)
+    internal async Task<IReadOnlyList<StoredResource>> MatchAsync(IResourceTransaction tx, string type, IReadOnlyList<KeyValuePair<string, string>> criteria, AccessRestriction? restriction, CancellationToken cancellationToken)
     {
         if (criteria.Count == 0)
         {
             throw FhirException.BadRequest("A conditional interaction needs search criteria.");
         }
 
-        var query = parser.Parse(type, criteria, lenient: false) with { Count = 2, Offset = 0 };
+        // Only what the caller may see can match: a hidden resource must not turn a create into a no-op or an update into an oracle.
+        var query = parser.Parse(type, criteria, lenient: false) with { Count = 2, Offset = 0, Restriction = restriction };
         var key = type + "?" + string.Join("&", criteria.OrderBy(c => c.Key, StringComparer.Ordinal).ThenBy(c => c.Value, StringComparer.Ordinal).Select(c => c.Key + "=" + c.Value));
         await tx.LockAsync(key, cancellationToken);
         var page = await tx.SearchAsync(query, cancellationToken);
@@ -128,13 +134,13 @@ public sealed class ResourceService(
 
     public static string NewId() => Guid.NewGuid().ToString("D");
 
-    private async Task<FhirResponse> CreateCoreAsync(IResourceTransaction tx, string type, Resource resource, string? ifNoneExist, string? presetId, CancellationToken cancellationToken)
+    private async Task<FhirResponse> CreateCoreAsync(IResourceTransaction tx, string type, Resource resource, string? ifNoneExist, string? presetId, AccessRestriction? restriction, CancellationToken cancellationToken)
     {
         CheckType(type, resource);
         if (!string.IsNullOrEmpty(ifNoneExist))
         {
             var criteria = QueryParameters.Parse(ifNoneExist);
-            var matches = await MatchAsync(tx, type, criteria, cancellationToken);
+            var matches = await MatchAsync(tx, type, criteria, restriction, cancellationToken);
             if (matches.Count == 1)
             {
                 return FhirResponse.ForStored(matches[0], HttpStatusCode.OK, isWrite: true);

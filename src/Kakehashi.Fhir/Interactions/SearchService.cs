@@ -46,6 +46,11 @@ public sealed class SearchService(IResourceStore store, SearchQueryParser parser
         CancellationToken cancellationToken)
     {
         var kept = linkQuery.Where(q => q.Key is not (SearchCursor.Parameter or KnownSearchParameters.Offset)).ToList();
+        if (request.Restriction is { } restriction)
+        {
+            query = query with { Restriction = restriction };
+        }
+
         if (query.Cursor is { } cursor)
         {
             query = query with { Offset = cursors.Decode(cursor, kept) };

@@ -13,7 +13,7 @@ namespace Kakehashi.Fhir.Search;
 /// reads the rows it returns instead of testing every resource of the type. Only standard SQL
 /// is used, so the text runs unchanged on SQLite and PostgreSQL.
 /// </summary>
-internal sealed class SqlConditionBuilder(SqlStatement statement)
+internal sealed class SqlConditionBuilder(SqlStatement statement, Security.AccessRestriction? restriction = null)
 {
     private const string LikeEscape = " ESCAPE '!'";
 
@@ -24,8 +24,7 @@ internal sealed class SqlConditionBuilder(SqlStatement statement)
     /// targets, <c>_has</c> sources and included resources. The one place where a further
     /// row-level predicate (such as an access restriction) is ANDed.
     /// </summary>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "A row predicate may carry parameters of the statement.")]
-    public string Row(string alias) => alias + ".is_deleted = 0";
+    public string Row(string alias) => SqlAccessPredicate.And(alias + ".is_deleted = 0", restriction, statement, alias);
 
     /// <summary>The WHERE clause over <paramref name="alias"/>; <paramref name="driver"/> (one of the query's conditions), if any, in its set form.</summary>
     public string Where(SearchQuery query, string alias, SearchCondition? driver = null)

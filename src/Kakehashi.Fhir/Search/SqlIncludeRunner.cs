@@ -32,12 +32,12 @@ internal static class SqlIncludeRunner
             var first = round == 0;
             foreach (var spec in query.Includes.Where(s => first || s.Iterate))
             {
-                fresh.AddRange(await RunOneAsync(Include(spec, sources), executor, seen, cancellationToken));
+                fresh.AddRange(await RunOneAsync(Include(spec, sources, query.Restriction), executor, seen, cancellationToken));
             }
 
             foreach (var spec in query.RevIncludes.Where(s => first || s.Iterate))
             {
-                fresh.AddRange(await RunOneAsync(RevInclude(spec, sources), executor, seen, cancellationToken));
+                fresh.AddRange(await RunOneAsync(RevInclude(spec, sources, query.Restriction), executor, seen, cancellationToken));
             }
 
             included.AddRange(fresh);
@@ -60,7 +60,7 @@ internal static class SqlIncludeRunner
     }
 
     /// <summary>Resources that the sources' <c>param</c> references point at, read through the sources' owner index.</summary>
-    private static SqlStatement? Include(IncludeSpec spec, IReadOnlyList<StoredResource> sources)
+    private static SqlStatement? Include(IncludeSpec spec, IReadOnlyList<StoredResource> sources, Security.AccessRestriction? restriction)
     {
         var statement = new SqlStatement("");
         var owners = OwnerFilter(statement, sources, spec.SourceType == "*" ? null : spec.SourceType, "x.resource_type", "x.id");
@@ -75,7 +75,7 @@ internal static class SqlIncludeRunner
             targets += " AND x.param = " + statement.Add(spec.Param);
         }
 
-        var where = new SqlConditionBuilder(statement).Row("r");
+        var where = new SqlConditionBuilder(statement, restriction).Row("r");
         if (spec.TargetType is not null)
         {
             var type = statement.Add(spec.TargetType);
@@ -89,7 +89,7 @@ internal static class SqlIncludeRunner
     }
 
     /// <summary>Resources of <c>SourceType</c> whose <c>param</c> references one of the sources, read through the reverse reference index.</summary>
-    private static SqlStatement? RevInclude(IncludeSpec spec, IReadOnlyList<StoredResource> sources)
+    private static SqlStatement? RevInclude(IncludeSpec spec, IReadOnlyList<StoredResource> sources, Security.AccessRestriction? restriction)
     {
         var statement = new SqlStatement("");
         var targets = OwnerFilter(statement, sources, spec.TargetType, "x.target_type", "x.target_id");
@@ -104,7 +104,7 @@ internal static class SqlIncludeRunner
             referrers += " AND x.param = " + statement.Add(spec.Param);
         }
 
-        var where = new SqlConditionBuilder(statement).Row("r");
+        var where = new SqlConditionBuilder(statement, restriction).Row("r");
         if (spec.SourceType != "*")
         {
             var type = statement.Add(spec.SourceType);

@@ -30,7 +30,7 @@ public static class SqlSearchRunner
         if (query.Count > 0)
         {
             var statement = new SqlStatement("");
-            var where = new SqlConditionBuilder(statement).Where(query, "r", plan.Driver);
+            var where = new SqlConditionBuilder(statement, query.Restriction).Where(query, "r", plan.Driver);
             // One extra row tells whether a next page exists without counting.
             statement.Text = SelectCurrent + "WHERE " + where + " ORDER BY " + OrderBy(query.Sort, statement)
                 + " LIMIT " + Invariant(query.Count + 1) + " OFFSET " + Invariant(query.Offset);
@@ -46,7 +46,7 @@ public static class SqlSearchRunner
         if (query.Total == SearchTotalMode.Accurate)
         {
             var count = new SqlStatement("");
-            count.Text = "SELECT COUNT(*) FROM resources r WHERE " + new SqlConditionBuilder(count).Where(query, "r", plan.Driver);
+            count.Text = "SELECT COUNT(*) FROM resources r WHERE " + new SqlConditionBuilder(count, query.Restriction).Where(query, "r", plan.Driver);
             total = (int)await executor.QueryScalarAsync(count, cancellationToken);
             // A count-only request (_count=0) has no next page to link to.
             hasMore = query.Count > 0 && total > query.Offset + query.Count;
@@ -56,7 +56,7 @@ public static class SqlSearchRunner
             // A bounded count: exact up to the cap, and never slower than reading that many index
             // rows however large the result. Past the cap the cap itself is reported, a lower bound.
             var count = new SqlStatement("");
-            count.Text = "SELECT COUNT(*) FROM (SELECT 1 AS one FROM resources r WHERE " + new SqlConditionBuilder(count).Where(query, "r", plan.Driver)
+            count.Text = "SELECT COUNT(*) FROM (SELECT 1 AS one FROM resources r WHERE " + new SqlConditionBuilder(count, query.Restriction).Where(query, "r", plan.Driver)
                 + " LIMIT " + Invariant(EstimateCap + 1) + ") bounded";
             total = (int)Math.Min(await executor.QueryScalarAsync(count, cancellationToken), EstimateCap);
         }

@@ -10,4 +10,8 @@ public sealed record HistoryQuery(
     DateTimeOffset? Since,
     DateTimeOffset? At,
     int Count,
-    long? BeforeSequence);
+    long? BeforeSequence)
+{
+    /// <summary>Who may see what (<see cref="Security.AccessRestriction"/>), applied to every version listed.</summary>
+    public Security.AccessRestriction? Restriction { get; init; }
+}

@@ -19,6 +19,9 @@ public sealed class AuditScope
 
     public string? Query { get; init; }
 
+    /// <summary>Patients (<c>Patient/{id}</c>) the caller sees under a break-the-glass grant: their rows are marked emergency.</summary>
+    public IReadOnlyCollection<string> EmergencyPatients { get; set; } = [];
+
     public static AuditScope? Current
     {
         get => CurrentScope.Value;

@@ -8,9 +8,10 @@ namespace Kakehashi.Server.Audit;
 /// The resource store with the audit trail attached to writes: every transaction remembers
 /// what it wrote and, just before committing, appends the audit rows (one per patient touched)
 /// in the same database transaction. A write that commits is audited; one that rolls back
-/// leaves no audit row behind (the guard records the failure instead).
+/// leaves no audit row behind (the guard records the failure instead). The write observers
+/// (e.g. the consent-grant index) are told of each write inside the same transaction.
 /// </summary>
-public sealed class AuditedResourceStore(SqlResourceStore inner, AuditLog log, TimeProvider time) : IResourceStore
+public sealed class AuditedResourceStore(SqlResourceStore inner, AuditLog log, TimeProvider time, IReadOnlyList<IResourceWriteObserver> observers) : IResourceStore
 {
     public Task<StoredResource?> ReadAsync(string resourceType, string id, CancellationToken cancellationToken) =>
         inner.ReadAsync(resourceType, id, cancellationToken);
@@ -25,9 +26,9 @@ public sealed class AuditedResourceStore(SqlResourceStore inner, AuditLog log, T
         inner.SearchAsync(query, cancellationToken);
 
     public async Task<IResourceTransaction> BeginTransactionAsync(CancellationToken cancellationToken) =>
-        new AuditedTransaction(await inner.BeginTransactionAsync(cancellationToken), log, time);
+        new AuditedTransaction(await inner.BeginTransactionAsync(cancellationToken), log, time, observers);
 
-    private sealed class AuditedTransaction(IResourceTransaction inner, AuditLog log, TimeProvider time) : IResourceTransaction, ISqlTransaction
+    private sealed class AuditedTransaction(IResourceTransaction inner, AuditLog log, TimeProvider time, IReadOnlyList<IResourceWriteObserver> observers) : IResourceTransaction, ISqlTransaction
     {
         private readonly List<ResourceWrite> writes = [];
 
@@ -49,6 +50,10 @@ public sealed class AuditedResourceStore(SqlResourceStore inner, AuditLog log, T
         {
             await inner.WriteAsync(write, cancellationToken);
             writes.Add(write);
+            foreach (var observer in observers)
+            {
+                await observer.OnWrittenAsync(write, this, cancellationToken);
+            }
         }
 
         public async Task CommitAsync(CancellationToken cancellationToken)

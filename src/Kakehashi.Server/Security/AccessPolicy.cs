@@ -14,13 +14,20 @@ public sealed class AccessPolicy
 {
     private readonly Dictionary<string, Dictionary<string, string>> roles;
 
-    private AccessPolicy(Dictionary<string, Dictionary<string, string>> roles, IReadOnlyDictionary<string, string> patientCompartment)
+    private AccessPolicy(Dictionary<string, Dictionary<string, string>> roles, IReadOnlyDictionary<string, string> patientCompartment, IReadOnlyDictionary<string, string> consentCategoryByType)
     {
         this.roles = roles;
         PatientCompartment = patientCompartment;
+        ConsentCategoryByType = consentCategoryByType;
     }
 
     public IReadOnlyDictionary<string, string> PatientCompartment { get; }
+
+    /// <summary>
+    /// <c>consentCategories</c>: the consent category that covers each type of patient data
+    /// (docs/security/consent.md). Types not listed need no consent.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ConsentCategoryByType { get; }
 
     public IEnumerable<string> Roles => roles.Keys;
 
@@ -113,6 +120,26 @@ public sealed class AccessPolicy
             }
         }
 
-        return new AccessPolicy(roles, compartment);
+        var consent = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (root.TryGetProperty("consentCategories", out var categories))
+        {
+            foreach (var category in categories.EnumerateObject())
+            {
+                if (!Consent.ConsentCategories.All.Contains(category.Name))
+                {
+                    throw new InvalidOperationException($"The access policy names an unknown consent category '{category.Name}' (use {string.Join(", ", Consent.ConsentCategories.All)}).");
+                }
+
+                foreach (var type in category.Value.EnumerateArray().Select(t => t.GetString()!))
+                {
+                    if (!Hl7.Fhir.Model.ModelInfo.IsKnownResource(type) || !consent.TryAdd(type, category.Name))
+                    {
+                        throw new InvalidOperationException($"The access policy's consent category '{category.Name}' names '{type}', which is not a resource type or already has a category.");
+                    }
+                }
+            }
+        }
+
+        return new AccessPolicy(roles, compartment, consent);
     }
 }

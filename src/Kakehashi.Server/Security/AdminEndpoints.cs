@@ -59,6 +59,18 @@ public static class AdminEndpoints
             var entries = await audit.SearchAsync(patient, agent, ManagesAll(caller) ? null : caller.OrganizationCode, since, count ?? 100, http.RequestAborted);
             return Results.Ok(entries.Select(e => new { index = e.Index, e.Record, hash = e.Hash }));
         });
+        admin.MapGet("/alerts", async (HttpContext http, CallerResolver callers, Consent.EmergencyAccessStore alerts, bool? open) =>
+        {
+            var caller = await RequireAdminAsync(http, callers, null);
+            return Results.Ok(await alerts.ListAlertsAsync(ManagesAll(caller) ? null : caller.OrganizationCode, open ?? false, http.RequestAborted));
+        });
+        admin.MapPost("/alerts/{id}/acknowledge", async (HttpContext http, string id, CallerResolver callers, Consent.EmergencyAccessStore alerts, TimeProvider time) =>
+        {
+            var alert = await alerts.FindAlertAsync(id, http.RequestAborted) ?? throw FhirException.NotFound($"Alert {id} is not known.");
+            var caller = await RequireAdminAsync(http, callers, alert.OrganizationCode);
+            await alerts.AcknowledgeAsync(id, caller.Subject, time.GetUtcNow(), http.RequestAborted);
+            return Results.NoContent();
+        });
         admin.MapGet("/audit/verify", async (HttpContext http, CallerResolver callers, AuditLog audit) =>
         {
             await RequireAdminAsync(http, callers, null);

@@ -6,6 +6,7 @@ using Kakehashi.Fhir.Security;
 using Kakehashi.Fhir.Storage;
 using Kakehashi.Fhir.Storage.Sql;
 using Kakehashi.Server.Audit;
+using Kakehashi.Server.Consent;
 
 namespace Kakehashi.Server.Security;
 
@@ -16,12 +17,14 @@ namespace Kakehashi.Server.Security;
 /// scopes to their parameters); answers 404 for a resource outside what the caller may see, as
 /// for one that does not exist; and writes an audit row for every outcome.
 /// </summary>
-public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, IServiceProvider services, TimeProvider time) : IFhirRequestGuard
+public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessRestrictions restrictions, IServiceProvider services, TimeProvider time) : IFhirRequestGuard
 {
     private static readonly string[] SearchControlParameters = ["_include", "_revinclude"];
 
     // Resolved lazily: the search service is built beside the dispatcher that owns this guard.
     private SearchService Search => services.GetRequiredService<SearchService>();
+
+    private IResourceStore Store => services.GetRequiredService<IResourceStore>();
 
     public async Task<FhirResponse> GuardAsync(FhirRequest request, IResourceTransaction? transaction, Func<FhirRequest, Task<FhirResponse>> next, CancellationToken cancellationToken)
     {
@@ -50,14 +53,22 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, IServic
         AuditScope.Current = scope;
         try
         {
+            if (caller.Role == KnownRoles.Patient && caller.PatientId is null)
+            {
+                throw Deny("This patient account is not linked to a patient record.");
+            }
+
+            var access = await restrictions.ForAsync(caller, cancellationToken);
+            scope.EmergencyPatients = access.EmergencyPatients;
             if (interaction.Kind == InteractionKind.Bundle)
             {
                 AuthorizeBundle(caller, request);
-                return await next(request);
+                // Conditional references and If-None-Exist of a transaction match only what the caller may see.
+                return await next(access.Restriction is null ? request : request with { Restriction = access.Restriction });
             }
 
             Authorize(caller, interaction, request);
-            var narrowed = await NarrowAsync(caller, interaction, request, transaction, cancellationToken);
+            var narrowed = await NarrowAsync(caller, interaction, request, access.Restriction, transaction, cancellationToken);
             var response = await next(narrowed);
             FilterIncluded(caller, response);
             if (!interaction.IsWrite)
@@ -268,8 +279,15 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, IServic
         }
     }
 
-    private async Task<FhirRequest> NarrowAsync(AccessContext caller, FhirInteraction interaction, FhirRequest request, IResourceTransaction? transaction, CancellationToken cancellationToken)
+    /// <summary>
+    /// Narrows the request before it runs: the caller's <see cref="AccessRestriction"/> (the
+    /// patient's own compartment; consent and emergency grants) goes into the SQL of every
+    /// search, match and history; patient-portal and narrowed-scope parameters are added to
+    /// searches; and an instance the caller may not see answers 404, exactly as one that does not exist.
+    /// </summary>
+    private async Task<FhirRequest> NarrowAsync(AccessContext caller, FhirInteraction interaction, FhirRequest request, AccessRestriction? restriction, IResourceTransaction? transaction, CancellationToken cancellationToken)
     {
+        request = restriction is null ? request : request with { Restriction = restriction };
         var type = interaction.ResourceType;
         if (type is null)
         {
@@ -279,12 +297,7 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, IServic
         var narrowing = new List<KeyValuePair<string, string>>();
         if (caller.Role == KnownRoles.Patient && policy.PatientCompartment.TryGetValue(type, out var param))
         {
-            if (caller.PatientId is null)
-            {
-                throw Deny("This patient account is not linked to a patient record.");
-            }
-
-            narrowing.Add(param == "_id" ? new("_id", caller.PatientId) : new(param, "Patient/" + caller.PatientId));
+            narrowing.Add(param == "_id" ? new("_id", caller.PatientId!) : new(param, "Patient/" + caller.PatientId));
         }
 
         var action = interaction.Kind is InteractionKind.SearchType ? 's' : 'r';
@@ -295,28 +308,12 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, IServic
             narrowing.AddRange(granting[0].Narrowing);
         }
 
-        if (narrowing.Count == 0)
-        {
-            return request;
-        }
-
-        // Also handed to the search engine, so that includes, chains and counts are narrowed in SQL once it honours it.
-        var restriction = caller.Role == KnownRoles.Patient ? new AccessRestriction { PatientCompartments = ["Patient/" + caller.PatientId] } : request.Restriction;
         switch (interaction.Kind)
         {
             case InteractionKind.SearchType:
-                return request with { Query = [.. request.Query, .. narrowing], Restriction = restriction };
+                return narrowing.Count == 0 ? request : request with { Query = [.. request.Query, .. narrowing] };
             case InteractionKind.Read or InteractionKind.VRead or InteractionKind.HistoryInstance:
-                var probe = new FhirRequest
-                {
-                    Method = "GET",
-                    Path = type,
-                    Query = [new("_id", interaction.Id!), .. narrowing],
-                    BaseUrl = request.BaseUrl,
-                    Caller = caller,
-                };
-                var found = await Search.SearchAsync(type, probe, transaction, cancellationToken);
-                if (found.Bundle is not { } bundle || !bundle.Entries.Any(e => e.SearchMode == Bundle.SearchEntryMode.Match))
+                if ((narrowing.Count > 0 || restriction is not null) && !await IsVisibleAsync(caller, type, interaction.Id!, narrowing, request, transaction, cancellationToken))
                 {
                     // The same answer as for an id that does not exist: no existence oracle.
                     throw FhirException.NotFound($"{type}/{interaction.Id} is not known.");
@@ -325,9 +322,43 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, IServic
                 return request;
             case InteractionKind.SearchCompartment or InteractionKind.Operation:
                 return request;
+            case InteractionKind.Update or InteractionKind.Patch or InteractionKind.Delete when narrowing.Count == 0 && interaction.Id is not null && restriction is not null:
+                // A write by id may create (update-as-create), but never touch what the caller cannot see.
+                if (!await IsVisibleAsync(caller, type, interaction.Id, narrowing, request, transaction, cancellationToken) &&
+                    await ExistsAsync(type, interaction.Id, transaction, cancellationToken))
+                {
+                    throw FhirException.NotFound($"{type}/{interaction.Id} is not known.");
+                }
+
+                return request;
+            case InteractionKind.Create or InteractionKind.Update or InteractionKind.Patch or InteractionKind.Delete when narrowing.Count == 0:
+                // Conditional writes match only visible resources (the restriction is in the request).
+                return request;
             default:
                 throw Deny($"This access is limited to part of {type}, which this interaction cannot be narrowed to.");
         }
+    }
+
+    /// <summary>The caller's search for the id, with the same narrowing and restriction, finds it.</summary>
+    private async Task<bool> IsVisibleAsync(AccessContext caller, string type, string id, List<KeyValuePair<string, string>> narrowing, FhirRequest request, IResourceTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var probe = new FhirRequest
+        {
+            Method = "GET",
+            Path = type,
+            Query = [new("_id", id), .. narrowing],
+            BaseUrl = request.BaseUrl,
+            Caller = caller,
+            Restriction = request.Restriction,
+        };
+        var found = await Search.SearchAsync(type, probe, transaction, cancellationToken);
+        return found.Bundle is { } bundle && bundle.Entries.Any(e => e.SearchMode == Bundle.SearchEntryMode.Match);
+    }
+
+    private async Task<bool> ExistsAsync(string type, string id, IResourceTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var stored = transaction is null ? await Store.ReadAsync(type, id, cancellationToken) : await transaction.ReadAsync(type, id, cancellationToken);
+        return stored is { IsDeleted: false };
     }
 
     /// <summary>_include may reach types or patients the caller may not see; such entries are dropped (they are not counted in totals).</summary>
@@ -416,9 +447,15 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, IServic
         var caller = scope.Caller;
         var now = time.GetUtcNow();
         var resource = request.Path.Length == 0 ? "/" : request.Path;
-        return [.. patients.Distinct().Select(patient => new AuditRecord(
-            now, scope.RequestId, caller.Subject, caller.Kind.ToString().ToLowerInvariant(), caller.ClientId, caller.OrganizationCode, caller.Role,
-            patient, interaction.AuditAction, interaction.Name, resource, scope.Query, status, caller.PurposeOfUse, caller.Emergency, null))];
+        return [.. patients.Distinct().Select(patient =>
+        {
+            // Access to a patient under a break-the-glass grant is recorded as emergency treatment.
+            var emergency = caller.Emergency || (patient is not null && scope.EmergencyPatients.Contains(patient));
+            return new AuditRecord(
+                now, scope.RequestId, caller.Subject, caller.Kind.ToString().ToLowerInvariant(), caller.ClientId, caller.OrganizationCode, caller.Role,
+                patient, interaction.AuditAction, interaction.Name, resource, scope.Query, status,
+                emergency ? EmergencyAccessOperation.EmergencyPurpose : caller.PurposeOfUse, emergency, null);
+        })];
     }
 
     private async System.Threading.Tasks.Task AuditAsync(IResourceTransaction? transaction, List<AuditRecord> records, CancellationToken cancellationToken)

@@ -30,7 +30,8 @@ public static class SecurityExtensions
         services.AddSingleton(sp => new AuditLog(sp.GetRequiredService<SqlDialect>()));
         // Registered after the plain store: every service that writes resources now writes the audit trail with them.
         services.AddSingleton<IResourceStore>(sp => new AuditedResourceStore(
-            sp.GetRequiredService<SqlResourceStore>(), sp.GetRequiredService<AuditLog>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<SqlResourceStore>(), sp.GetRequiredService<AuditLog>(), sp.GetRequiredService<TimeProvider>(),
+            [.. sp.GetServices<IResourceWriteObserver>()]));
         services.AddSingleton<IFhirRequestGuard, FhirAccessGuard>();
         services.AddHostedService<InactivityService>();
 

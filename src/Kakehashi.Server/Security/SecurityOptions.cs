@@ -49,6 +49,10 @@ public sealed class SecurityOptions
     [Range(1, 1440)]
     public int LockoutMinutes { get; set; } = 15;
 
+    /// <summary>How long a break-the-glass grant (救急時医療情報閲覧) lasts.</summary>
+    [Range(1, 1440)]
+    public int EmergencyAccessMinutes { get; set; } = 60;
+
     /// <summary>PEM of the RSA key that signs access tokens; when empty, a key is generated into the data directory at first start.</summary>
     public string? SigningKeyPem { get; set; }
 

@@ -39,7 +39,9 @@ public abstract class AccessPolicyContract(ServerFixture server)
     public async Task Pharmacist_ReadsPrescriptionsAndAllergies_ButCannotWriteDiagnoses()
     {
         var data = await SeedPatientAsync();
-        using var pharmacist = server.CreateClient(await server.RegisterClientAsync("pharmacist", "pharmacy"));
+        var pharmacy = await server.RegisterClientAsync("pharmacist", "pharmacy");
+        using var pharmacist = server.CreateClient(pharmacy);
+        await TestConsents.GrantAsync(Admin, data.PatientId, pharmacy.OrganizationCode, "medication", "clinical-items");
 
         await (await pharmacist.GetAsync($"MedicationRequest/{data.MedicationRequestId}")).ExpectAsync(HttpStatusCode.OK);
         await (await pharmacist.GetAsync($"AllergyIntolerance?patient=Patient/{data.PatientId}")).ExpectAsync(HttpStatusCode.OK);

@@ -147,10 +147,10 @@ public abstract class PeopleLoginContract(ServerFixture server)
         await (await http.SendAsync(HttpMethod.Post, "Observation", $$$"""{"resourceType":"Observation","status":"final","code":{"text":"x"},"subject":{"reference":"Patient/{{{mine}}}"}}""")).ExpectOutcomeAsync(HttpStatusCode.Forbidden);
 
         // A doctor reads the patient's data; the patient's access log shows it.
-        var hospital = await server.CreateOrganizationAsync("hospital");
-        using var doctor = server.CreateClient(await server.RegisterClientAsync("doctor", "hospital"));
+        var hospital = await server.RegisterClientAsync("doctor", "hospital");
+        using var doctor = server.CreateClient(hospital);
+        await TestConsents.GrantAsync(server.Client, mine, hospital.OrganizationCode, "clinical-items");
         await (await doctor.GetAsync($"Observation/{myObservation}")).ExpectAsync(HttpStatusCode.OK);
-        _ = hospital;
         using var me = server.CreateClientWithToken(token);
         var log = await (await me.GetAsync("/me/access-log")).ExpectAsync(HttpStatusCode.OK);
         Assert.Contains(log.AsArray(), e => (string?)e!["jobType"] == "doctor" && (string?)e!["action"] == "R");

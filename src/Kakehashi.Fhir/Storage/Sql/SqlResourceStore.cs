@@ -71,6 +71,11 @@ public sealed class SqlResourceStore(SqlDialect dialect) : IResourceStore
             where.Add("v.seq < " + statement.Add(before));
         }
 
+        if (SqlAccessPredicate.Visible(query.Restriction, statement, "v") is { } visible)
+        {
+            where.Add(visible);
+        }
+
         statement.Text = "SELECT v.seq, v.method, " + SqlCommandRunner.ResourceColumns + " FROM resource_versions v" +
                          (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") +
                          " ORDER BY v.seq DESC LIMIT " + (query.Count + 1).ToString(CultureInfo.InvariantCulture);

@@ -1,0 +1,68 @@
+using Kakehashi.Fhir.Security;
+
+namespace Kakehashi.Fhir.Storage.Sql;
+
+/// <summary>
+/// Renders an <see cref="AccessRestriction"/> as a SQL predicate over one row of
+/// <c>resources</c> or <c>resource_versions</c> (both carry <c>resource_type</c>, <c>id</c> and
+/// <c>shard_key</c>). The search engine ANDs it wherever such a row enters a query — matches,
+/// chain targets, <c>_has</c> sources, includes, counts, history — so hidden data never reaches
+/// a result, a total or a join, and the query plan does not depend on what is hidden.
+/// </summary>
+public static class SqlAccessPredicate
+{
+    /// <summary>The tag a care organization's writes carry, so that it always sees what it wrote.</summary>
+    public const string AuthorTagSystem = "http://kakehashi.jp/fhir/CodeSystem/author-organization";
+
+    private const string PatientKeyPattern = "'Patient/%'";
+
+    /// <summary>A predicate over <paramref name="alias"/>, or null when nothing is restricted.</summary>
+    public static string? Visible(AccessRestriction? restriction, SqlStatement statement, string alias)
+    {
+        if (restriction is null)
+        {
+            return null;
+        }
+
+        var parts = new List<string>();
+        if (restriction.PatientCompartments is { } compartments)
+        {
+            var own = compartments.Count == 0 ? "1 = 0" : $"{alias}.shard_key IN ({string.Join(", ", compartments.Select(statement.Add))})";
+            parts.Add($"({own} OR {alias}.shard_key NOT LIKE {PatientKeyPattern})");
+        }
+
+        if (restriction.Consent is { CategoryByType.Count: > 0 } consent)
+        {
+            parts.Add(Consented(consent, statement, alias));
+        }
+
+        return parts.Count == 0 ? null : "(" + string.Join(" AND ", parts) + ")";
+    }
+
+    /// <summary><paramref name="where"/> with the predicate ANDed, if there is one.</summary>
+    public static string And(string where, AccessRestriction? restriction, SqlStatement statement, string alias) =>
+        Visible(restriction, statement, alias) is { } visible ? where + " AND " + visible : where;
+
+    private static string Consented(ConsentRequirement consent, SqlStatement statement, string alias)
+    {
+        var types = consent.CategoryByType.Keys.Order(StringComparer.Ordinal).ToList();
+        var options = new List<string>
+        {
+            $"{alias}.resource_type NOT IN ({string.Join(", ", types.Select(statement.Add))})",
+            $"{alias}.shard_key NOT LIKE {PatientKeyPattern}",
+        };
+        if (consent.EmergencyCompartments.Count > 0)
+        {
+            options.Add($"{alias}.shard_key IN ({string.Join(", ", consent.EmergencyCompartments.Select(statement.Add))})");
+        }
+
+        var at = statement.Add(SqlTime.ToMicros(consent.At));
+        var category = "CASE " + alias + ".resource_type " +
+            string.Join(" ", types.Select(t => $"WHEN {statement.Add(t)} THEN {statement.Add(consent.CategoryByType[t])}")) + " END";
+        options.Add($"EXISTS (SELECT 1 FROM consent_grants g WHERE g.organization_code = {statement.Add(consent.OrganizationCode)}"
+            + $" AND g.category = {category} AND g.patient_key = {alias}.shard_key AND g.valid_from <= {at} AND g.valid_until > {at})");
+        options.Add($"EXISTS (SELECT 1 FROM idx_token w WHERE w.resource_type = {alias}.resource_type AND w.id = {alias}.id"
+            + $" AND w.param = '_tag' AND w.system = {statement.Add(AuthorTagSystem)} AND w.code = {statement.Add(consent.OrganizationCode)})");
+        return "(" + string.Join(" OR ", options) + ")";
+    }
+}
