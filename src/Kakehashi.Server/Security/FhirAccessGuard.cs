@@ -331,8 +331,8 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
                 }
 
                 return request;
-            case InteractionKind.Create or InteractionKind.Update or InteractionKind.Patch or InteractionKind.Delete when narrowing.Count == 0:
-                // Conditional writes match only visible resources (the restriction is in the request).
+            case InteractionKind.Create or InteractionKind.Update or InteractionKind.Patch or InteractionKind.Delete or InteractionKind.HistoryType when narrowing.Count == 0:
+                // Conditional writes match, and type history lists, only visible resources (the restriction is in the request).
                 return request;
             default:
                 throw Deny($"This access is limited to part of {type}, which this interaction cannot be narrowed to.");

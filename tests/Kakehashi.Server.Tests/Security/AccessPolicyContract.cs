@@ -86,7 +86,9 @@ public abstract class AccessPolicyContract(ServerFixture server)
         var encounter = (string)(await Admin.CreateAsync($$$"""{"resourceType":"Encounter","status":"finished","class":{"code":"AMB"},"subject":{"reference":"Patient/{{{patient}}}"},"diagnosis":[{"condition":{"reference":"Condition/{{{condition}}}"}}]}"""))["id"]!;
         var all = await (await Admin.GetAsync($"Encounter?_id={encounter}&_include=Encounter:subject&_include=Encounter:diagnosis")).ExpectAsync(HttpStatusCode.OK);
         Assert.Contains(all["entry"]!.AsArray(), e => (string?)e!["resource"]!["resourceType"] == "Condition");
-        using var clerk = server.CreateClient(await server.RegisterClientAsync("clerk", "clinic"));
+        var clinic = await server.RegisterClientAsync("clerk", "clinic");
+        using var clerk = server.CreateClient(clinic);
+        await TestConsents.GrantAsync(Admin, patient, clinic.OrganizationCode, "treatment", "clinical-items");
 
         var bundle = await (await clerk.GetAsync($"Encounter?_id={encounter}&_include=Encounter:subject&_include=Encounter:diagnosis")).ExpectAsync(HttpStatusCode.OK);
         var types = bundle["entry"]!.AsArray().Select(e => (string)e!["resource"]!["resourceType"]!).ToList();
