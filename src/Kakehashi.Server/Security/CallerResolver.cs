@@ -15,31 +15,55 @@ namespace Kakehashi.Server.Security;
 /// account or client must still be enabled and the token not revoked: checked on every request,
 /// so disabling takes effect at once rather than when the token expires.
 /// </summary>
-public sealed class CallerResolver(SecurityStore store)
+public sealed class CallerResolver(SecurityStore store, Audit.AuditLog audit, TimeProvider time)
 {
     public async Task<AccessContext> ResolveAsync(HttpContext context)
     {
         var result = await context.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
         if (!result.Succeeded || result.Principal is not { } principal)
         {
-            throw Unauthorized(context, context.Request.Headers.Authorization.Count == 0
+            throw await UnauthorizedAsync(context, (AccessContext?)null, context.Request.Headers.Authorization.Count == 0
                 ? "This request needs an access token (Authorization: Bearer …); see /.well-known/smart-configuration."
                 : "The access token is invalid or expired.");
+        }
+
+        if (NotYetValid(context))
+        {
+            throw await UnauthorizedAsync(context, principal.GetClaim(OpenIddictConstants.Claims.Subject), "The access token is not valid yet.");
         }
 
         var caller = FromPrincipal(principal);
         if (caller is null)
         {
-            throw Unauthorized(context, "The access token does not say who the caller is (subject and role are required).");
+            throw await UnauthorizedAsync(context, principal.GetClaim(OpenIddictConstants.Claims.Subject), "The access token does not say who the caller is (subject and role are required).");
         }
 
         if (!await store.IsActiveAsync(caller.Kind == CallerKind.System, caller.Subject, caller.TokenId, context.RequestAborted))
         {
-            throw Unauthorized(context, "The access token was revoked or its account is disabled.");
+            throw await UnauthorizedAsync(context, caller, "The access token was revoked or its account is disabled.");
         }
 
         return caller;
     }
+
+    /// <summary>
+    /// OpenIddict checks a token's expiry but not its <c>nbf</c>: a token whose validity starts
+    /// later (a clock-skewed or pre-minted one) is refused here, after its signature was verified.
+    /// </summary>
+    private bool NotYetValid(HttpContext context)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        const string Bearer = "Bearer ";
+        if (!header.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var token = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(header[Bearer.Length..].Trim());
+        return token.ValidFrom > time.GetUtcNow().UtcDateTime + AllowedClockSkew;
+    }
+
+    private static readonly TimeSpan AllowedClockSkew = TimeSpan.FromMinutes(1);
 
     public static AccessContext? FromPrincipal(ClaimsPrincipal principal)
     {
@@ -70,8 +94,21 @@ public sealed class CallerResolver(SecurityStore store)
         };
     }
 
-    private static FhirException Unauthorized(HttpContext context, string message)
+    private Task<FhirException> UnauthorizedAsync(HttpContext context, string? subject, string message) =>
+        UnauthorizedAsync(context, subject is null ? null : new AccessContext { Subject = subject, Kind = CallerKind.System, Role = "unknown" }, message);
+
+    /// <summary>
+    /// A refused authentication is an access attempt too: it is audited (who, if the token said,
+    /// and what was asked), then answered 401 with the Bearer challenge.
+    /// </summary>
+    private async Task<FhirException> UnauthorizedAsync(HttpContext context, AccessContext? caller, string message)
     {
+        var resource = context.Request.Path.Value is { Length: > 0 } path ? path : "/";
+        await audit.AppendAsync([new Audit.AuditRecord(
+            time.GetUtcNow(), context.TraceIdentifier, caller?.Subject ?? "anonymous", caller is null ? "unknown" : caller.Kind.ToString().ToLowerInvariant(),
+            caller?.ClientId, caller?.OrganizationCode, caller?.Role ?? "unknown", null, "E", "authenticate", resource, null,
+            (int)HttpStatusCode.Unauthorized, caller?.PurposeOfUse ?? "TREAT", false, message)], context.RequestAborted);
+
         // The error middleware clears the response before writing the outcome; add the challenge when it is sent.
         context.Response.OnStarting(() =>
         {

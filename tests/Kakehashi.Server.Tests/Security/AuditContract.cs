@@ -35,6 +35,19 @@ public abstract class AuditContract(ServerFixture server)
     }
 
     [Fact]
+    public async Task RefusedAuthentication_IsAuditedWithWhatWasAsked()
+    {
+        var probe = Guid.NewGuid().ToString();
+        using var forged = server.CreateClientWithToken("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.");
+        await (await forged.GetAsync($"Patient/{probe}")).ExpectOutcomeAsync(HttpStatusCode.Unauthorized);
+
+        var body = await (await server.Client.GetAsync("/admin/audit?agent=anonymous&count=500")).ExpectAsync(HttpStatusCode.OK);
+        var row = Assert.Single(body.AsArray(), r => ((string?)r!["record"]!["resource"])?.EndsWith("Patient/" + probe, StringComparison.Ordinal) == true)!["record"]!;
+        Assert.Equal(401, (int)row["outcome"]!);
+        Assert.Equal("authenticate", (string?)row["interaction"]);
+    }
+
+    [Fact]
     public async Task AllowedRead_AndRefusedRead_AreBothAudited()
     {
         var patient = (string)(await server.Client.CreateAsync(PatientJson(Unique("閲覧"))))["id"]!;

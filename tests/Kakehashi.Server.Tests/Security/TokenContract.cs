@@ -166,6 +166,57 @@ public abstract class TokenContract(ServerFixture server)
         await (await anonymous.GetAsync("Patient")).ExpectOutcomeAsync(HttpStatusCode.Unauthorized);
     }
 
+    /// <summary>Tokens signed with the server's own key, but wrong in one claim: each is refused.</summary>
+    [Theory]
+    [InlineData("audience")]
+    [InlineData("issuer")]
+    [InlineData("expired")]
+    [InlineData("not-yet-valid")]
+    [InlineData("hmac-with-public-key")]
+    public async Task Fhir_WithAServerSignedTokenWrongInOneWay_Returns401(string flaw)
+    {
+        var now = DateTime.UtcNow;
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = flaw == "issuer" ? "http://attacker.example/" : "http://localhost/",
+            Audience = flaw == "audience" ? "another-api" : "kakehashi-fhir",
+            TokenType = "at+jwt",
+            IssuedAt = flaw == "expired" ? now.AddMinutes(-30) : now,
+            NotBefore = flaw == "expired" ? now.AddMinutes(-30) : flaw == "not-yet-valid" ? now.AddMinutes(20) : now,
+            Expires = flaw == "expired" ? now.AddMinutes(-20) : now.AddMinutes(flaw == "not-yet-valid" ? 30 : 5),
+            Claims = new Dictionary<string, object> { ["sub"] = server.SystemClient.ClientId, ["kh_kind"] = "system", ["kh_role"] = "system", ["scope"] = "system/*.cruds" },
+            SigningCredentials = flaw == "hmac-with-public-key"
+                ? new SigningCredentials(new SymmetricSecurityKey(server.ServerSigningKey.ExportSubjectPublicKeyInfo()), SecurityAlgorithms.HmacSha256)
+                : new SigningCredentials(new RsaSecurityKey(server.ServerSigningKey), SecurityAlgorithms.RsaSha256),
+        };
+        var token = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(descriptor);
+        using var anonymous = server.CreateAnonymousClient();
+        anonymous.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        await (await anonymous.GetAsync("Patient")).ExpectOutcomeAsync(HttpStatusCode.Unauthorized);
+    }
+
+    /// <summary>The same forging, with nothing wrong: proves the flaws above are what the server refuses.</summary>
+    [Fact]
+    public async Task Fhir_WithAServerSignedWellFormedToken_IsAccepted()
+    {
+        var now = DateTime.UtcNow;
+        var token = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = "http://localhost/",
+            Audience = "kakehashi-fhir",
+            TokenType = "at+jwt",
+            IssuedAt = now,
+            Expires = now.AddMinutes(5),
+            Claims = new Dictionary<string, object> { ["sub"] = server.SystemClient.ClientId, ["kh_kind"] = "system", ["kh_role"] = "system", ["scope"] = "system/*.cruds" },
+            SigningCredentials = new SigningCredentials(new RsaSecurityKey(server.ServerSigningKey), SecurityAlgorithms.RsaSha256),
+        });
+        using var anonymous = server.CreateAnonymousClient();
+        anonymous.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        await (await anonymous.GetAsync("Patient?_count=1")).ExpectAsync(HttpStatusCode.OK);
+    }
+
     [Fact]
     public async Task Metadata_AndSmartConfiguration_ArePublic()
     {

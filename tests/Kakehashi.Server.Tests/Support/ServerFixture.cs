@@ -39,6 +39,9 @@ public abstract class ServerFixture : IAsyncLifetime
     /// <summary>The operator organization the default system client belongs to (an insurer-style number).</summary>
     public string OperatorCode { get; } = InstitutionCodes.WithCheckDigit("9999999");
 
+    /// <summary>The key the server signs its access tokens with: the attack tests forge tokens with it that must still be refused.</summary>
+    public RSA ServerSigningKey { get; } = RSA.Create(2048);
+
     /// <summary>The trusted system client behind <see cref="Client"/>.</summary>
     public TestSystemClient SystemClient { get; private set; } = null!;
 
@@ -58,10 +61,7 @@ public abstract class ServerFixture : IAsyncLifetime
         settings["Kakehashi:Limits:MaxBundleEntries"] = "5000";
 
         SystemClient = new TestSystemClient("kakehashi-test-system", OperatorCode, "system", "system/*.cruds");
-        using (var serverKey = RSA.Create(2048))
-        {
-            settings["Kakehashi:Security:SigningKeyPem"] = serverKey.ExportPkcs8PrivateKeyPem();
-        }
+        settings["Kakehashi:Security:SigningKeyPem"] = ServerSigningKey.ExportPkcs8PrivateKeyPem();
 
         settings["Kakehashi:Security:EncryptionKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         settings["Kakehashi:Security:PasswordIterations"] = "1000";
