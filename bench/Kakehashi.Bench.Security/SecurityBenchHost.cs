@@ -1,5 +1,6 @@
 using Kakehashi.Fhir.Interactions;
 using Kakehashi.Server.Demo;
+using Kakehashi.Server.Eligibility;
 using Kakehashi.Server.Fhir;
 using Kakehashi.Server.Hosting;
 using Kakehashi.Server.Security;
@@ -7,7 +8,7 @@ using Kakehashi.Server.Security;
 namespace Kakehashi.Bench.Security;
 
 /// <summary>
-/// The Kakehashi server composed exactly as Program.cs does, plus two routes that exist only in
+/// The Kakehashi server composed exactly as Program.cs does (keep the two in step), plus two routes that exist only in
 /// this benchmark host, never in the server: the same FHIR engine path <b>without</b> the
 /// access guard and its audit, so that one process, one database and one wrk run compare
 ///   /fhir/…          token validation + active-caller check + guard + audit (the real server)
@@ -24,6 +25,7 @@ public static class SecurityBenchHost
         builder.AddKakehashiStorage();
         builder.AddFhirServer();
         builder.AddKakehashiSecurity();
+        builder.AddEligibility();
 
         var app = builder.Build();
         await app.InitializeStorageAsync();
@@ -31,6 +33,7 @@ public static class SecurityBenchHost
         await app.SeedDemoDataAsync();
         app.MapKakehashiSecurity();
         app.MapFhir();
+        app.MapEligibility();
         app.Map("/bench/engine/{**path}", (HttpContext context, FhirRequestReader reader, FhirDispatcher dispatcher, FhirResponseWriter writer) =>
             DispatchAsync(context, reader, dispatcher, writer, resolve: null));
         app.Map("/bench/token/{**path}", (HttpContext context, FhirRequestReader reader, FhirDispatcher dispatcher, FhirResponseWriter writer, CallerResolver callers) =>
