@@ -74,7 +74,7 @@ for i in "${!ROOTS[@]}"; do
   else
     env+=(Kakehashi__Storage__Provider=Sqlite)
   fi
-  env "${env[@]}" "$root/bench/Kakehashi.Bench.Security/bin/Release/net10.0/kakehashi-bench-security" >"$TMP/host$i.log" 2>&1 &
+  env "${env[@]}" "$root/bench/Kakehashi.Bench.Security/bin/Release/net10.0/kakehashi-bench-security" --port "$port" >"$TMP/host$i.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$port/fhir/metadata" >/dev/null 2>&1 && break; sleep 0.5; done
   curl -sf "http://127.0.0.1:$port/fhir/metadata" >/dev/null || { cat "$TMP/host$i.log" >&2; exit 1; }
