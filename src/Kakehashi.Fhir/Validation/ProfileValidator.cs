@@ -65,6 +65,7 @@ public sealed class ProfileValidator
             }
         }
 
+        PlatformRules.Apply(resource, outcome);
         return outcome;
     }
 

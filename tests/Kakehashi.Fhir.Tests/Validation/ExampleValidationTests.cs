@@ -72,9 +72,8 @@ public sealed class ExampleValidationTests(ConformanceFixture fixture, ITestOutp
         { "jp-clins/MedicationRequest-ErrorExample-JP-MedReq-PO-SID-28days.json", "MedicationRequest.medication", false },
 
         // "ローカルコードなし": the lab result lacks the local code. JP-CLINS 1.5.2 (the package shipped) still allows that
-        // (slice localLaboCode is 0..1); the rule comes with 1.5.3. The validator warns at Observation.code (JLAC10 value
-        // set not available) and reports no error.
-        { "jp-clins/Observation-ErrorExample-ObsLabo-eGFR.json", "Observation.code", false },
+        // (slice localLaboCode is 0..1); 1.5.3 makes it 1..1, and the platform enforces that rule (PlatformRules).
+        { "jp-clins/Observation-ErrorExample-ObsLabo-eGFR.json", "Observation.code", true },
     };
 
     [Theory]

@@ -135,12 +135,15 @@ public abstract class ValidationContract(ServerFixture server)
         Assert.Empty(search["entry"]?.AsArray() ?? []);
     }
 
-    [Fact]
-    public async Task Write_ErrorExample_IsRefusedAtTheElementItIsAbout()
+    [Theory]
+    [InlineData("jp-clins/MedicationRequest-ErrorExample-JP-MedReq-ExtEye-Total1.json", "medicationCodeableConcept")]
+    [InlineData("jp-clins/Observation-ErrorExample-ObsLabo-eGFR.json", "Observation.code")]
+    public async Task Write_ErrorExample_IsRefusedAtTheElementItIsAbout(string file, string element)
     {
-        var example = JpExamples.Text("jp-clins/MedicationRequest-ErrorExample-JP-MedReq-ExtEye-Total1.json");
-        var outcome = await (await Client.SendAsync(HttpMethod.Post, "MedicationRequest", example)).ExpectAsync(HttpStatusCode.UnprocessableEntity);
-        Assert.Contains(Issues(outcome, "error"), i => i.ToJsonString().Contains("medicationCodeableConcept", StringComparison.Ordinal));
+        var example = JpExamples.Text(file);
+        var type = (string)JpExamples.Json(file)["resourceType"]!;
+        var outcome = await (await Client.SendAsync(HttpMethod.Post, type, example)).ExpectAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains(Issues(outcome, "error"), i => i.ToJsonString().Contains(element, StringComparison.Ordinal));
     }
 
     [Fact]
