@@ -26,6 +26,11 @@ public static class EligibilityExtensions
         services.AddSingleton<EligibilityAudit>();
         services.AddSingleton<IFhirOperation, SubmitEligibilityOperation>();
         services.AddSingleton<IFhirOperation, LinkCardOperation>();
+        services.AddSingleton<EligibilityJobs>();
+        services.AddSingleton<UploadProcessor>();
+        services.AddSingleton<PrecheckProcessor>();
+        services.AddSingleton<EligibilityJobWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<EligibilityJobWorker>());
         return builder;
     }
 

@@ -154,7 +154,15 @@ public sealed record JobRowOutput(int Row, string Outcome, System.Text.Json.Json
 [JsonSerializable(typeof(PrecheckRequest))]
 [JsonSerializable(typeof(JobOutput))]
 [JsonSerializable(typeof(UploadError))]
+[JsonSerializable(typeof(RowError))]
+[JsonSerializable(typeof(PrecheckError))]
 public sealed partial class EligibilityJson : JsonSerializerContext;
 
 /// <summary>Why an upload row was refused.</summary>
 public sealed record UploadError(string Message, string? Location);
+
+/// <summary>A refused row: the line it is on (CSV or NDJSON), the status a single request would have had, and why.</summary>
+public sealed record RowError(int Line, int Status, List<UploadError> Errors);
+
+/// <summary>A pre-check item that could not be checked: its reference, the status a single check would have had, and why.</summary>
+public sealed record PrecheckError(string? Reference, int Status, List<UploadError> Errors);

@@ -39,6 +39,16 @@ public sealed class EligibilityLookup(SqlDialect dialect)
     public Task<List<EligibilityCandidate>> ByCardAsync(string cardKey, CancellationToken cancellationToken) =>
         QueryAsync("WHERE q.card_key = @p0", cardKey, cancellationToken);
 
+    /// <summary>The live public-expense Coverage of a patient with this payer, for an upload that updates it.</summary>
+    public async Task<string?> PublicExpenseIdAsync(string patientId, string payerNumber, CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenConnectionAsync(cancellationToken);
+        await using var command = SqlCommands.Create(connection, null,
+            "SELECT e.coverage_id FROM eligibility_public_expenses e JOIN resources c ON c.resource_type = 'Coverage' AND c.id = e.coverage_id AND c.is_deleted = 0 " +
+            "WHERE e.patient_id = @p0 AND e.payer_number = @p1 LIMIT 1", patientId, payerNumber);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
     /// <summary>Whether any organization or qualification of this insurer is known (asked only when a check finds nothing).</summary>
     public async Task<bool> IsKnownInsurerAsync(string insurer, CancellationToken cancellationToken)
     {
