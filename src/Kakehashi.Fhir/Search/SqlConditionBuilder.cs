@@ -94,10 +94,17 @@ internal sealed class SqlConditionBuilder(SqlStatement statement, Security.Acces
         return $"SELECT {p}.resource_type, {p}.id FROM resources {p} WHERE {TypeIn(p + ".resource_type", owner.Types)}{Filter(ids, owner with { Alias = p })}";
     }
 
-    /// <summary>The owner is one of the condition's set (an id list is a primary-key lookup as it is).</summary>
-    public string Driven(SearchCondition condition, SqlOwner owner) => condition is IdCondition
-        ? Filter(condition, owner)
-        : $"({owner.Alias}.resource_type, {owner.Alias}.id) IN ({Set(condition, owner)})";
+    /// <summary>
+    /// The owner is one of the condition's set. Ids, compartments and lists are lookups in their
+    /// filter form already, and alternatives become an OR of driven terms: SQLite drives a
+    /// lookup from an OR of indexable terms, never from an IN over a UNION (it scans instead).
+    /// </summary>
+    public string Driven(SearchCondition condition, SqlOwner owner) => condition switch
+    {
+        IdCondition or CompartmentCondition or ListCondition => Filter(condition, owner),
+        AnyCondition any => "(" + string.Join(" OR ", any.Alternatives.Select(a => "(" + Driven(a, owner) + ")")) + ")",
+        _ => $"({owner.Alias}.resource_type, {owner.Alias}.id) IN ({Set(condition, owner)})",
+    };
 
     /// <summary>The filter form: a predicate on the owner row.</summary>
     public string Filter(SearchCondition condition, SqlOwner owner)

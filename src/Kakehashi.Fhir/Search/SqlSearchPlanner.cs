@@ -69,6 +69,8 @@ internal static class SqlSearchPlanner
             }
         }
 
+        // Without the access restriction: the count only chooses a plan, and a set that is empty
+        // unrestricted is empty restricted too. Nothing of it reaches the caller.
         var probe = new SqlStatement("");
         var set = new SqlConditionBuilder(probe).Set(condition, owner);
         probe.Text = $"SELECT COUNT(*) FROM (SELECT 1 AS one FROM ({set}) candidate LIMIT {(DriverLimit + 1).ToString(CultureInfo.InvariantCulture)}) bounded";

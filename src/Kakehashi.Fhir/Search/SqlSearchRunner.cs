@@ -1,4 +1,5 @@
 using System.Globalization;
+using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Storage;
 using Kakehashi.Fhir.Storage.Sql;
 
@@ -29,12 +30,7 @@ public static class SqlSearchRunner
         var hasMore = false;
         if (query.Count > 0)
         {
-            var statement = new SqlStatement("");
-            var where = new SqlConditionBuilder(statement, query.Restriction).Where(query, "r", plan.Driver);
-            // One extra row tells whether a next page exists without counting.
-            statement.Text = SelectCurrent + "WHERE " + where + " ORDER BY " + OrderBy(query.Sort, statement)
-                + " LIMIT " + Invariant(query.Count + 1) + " OFFSET " + Invariant(query.Offset);
-            rows = await executor.QueryResourcesAsync(statement, cancellationToken);
+            rows = await executor.QueryResourcesAsync(PageStatement(query, plan), cancellationToken);
             hasMore = rows.Count > query.Count;
             if (hasMore)
             {
@@ -71,45 +67,72 @@ public static class SqlSearchRunner
     }
 
     /// <summary>
+    /// One page of matches, plus one row that tells whether a next page exists without counting.
+    /// The matches are ordered and cut on <c>resources</c> alone, and only the page's rows are
+    /// joined to their versions: sorting a few hundred matches must not carry their JSON along.
+    /// </summary>
+    private static SqlStatement PageStatement(SearchQuery query, SqlSearchPlan plan)
+    {
+        var statement = new SqlStatement("");
+        var where = new SqlConditionBuilder(statement, query.Restriction).Where(query, "r", plan.Driver);
+        var keys = SortKeys(query.Sort, statement);
+        var columns = string.Concat(keys.Select((k, i) => $", {k.Expression} AS k{Invariant(i)}"));
+        var inner = string.Join(", ", keys.Select((k, i) => $"k{Invariant(i)}" + Direction(k)));
+        var outer = string.Join(", ", keys.Select((k, i) => $"p.k{Invariant(i)}" + Direction(k)));
+        statement.Text = "SELECT v.resource_type, v.id, v.version_id, v.last_updated, v.is_deleted, v.data"
+            + $" FROM (SELECT r.resource_type, r.id, r.version_id{columns} FROM resources r WHERE {where}"
+            + $" ORDER BY {inner} LIMIT {Invariant(query.Count + 1)} OFFSET {Invariant(query.Offset)}) p"
+            + " JOIN resource_versions v ON v.resource_type = p.resource_type AND v.id = p.id AND v.version_id = p.version_id"
+            + " ORDER BY " + outer;
+        return statement;
+    }
+
+    // Only value keys say NULLS LAST: on a column SQLite could walk in order, it would stop using the index.
+    private static string Direction((string Expression, bool Descending, bool MayBeNull) key) =>
+        (key.Descending ? " DESC" : "") + (key.MayBeNull ? " NULLS LAST" : "");
+
+    /// <summary>
     /// Sort keys become correlated subqueries (a resource may have several values: ascending
     /// uses the smallest, descending the largest). Resources without a value sort last on both
-    /// databases, and the id breaks ties so that paging is stable.
+    /// databases, and the id breaks ties so that paging is stable. The aggregated value is an
+    /// expression, not the bare column: SQLite would otherwise answer MIN/MAX by walking a value
+    /// index of the whole type backwards until it met this resource's row, for every row.
     /// </summary>
-    private static string OrderBy(IReadOnlyList<SortKey> sort, SqlStatement statement)
+    private static List<(string Expression, bool Descending, bool MayBeNull)> SortKeys(IReadOnlyList<SortKey> sort, SqlStatement statement)
     {
         if (sort.Count == 0)
         {
-            return "r.last_updated, r.id";
+            return [("r.last_updated", false, false), ("r.id", false, false)];
         }
 
-        var keys = new List<string>();
+        var keys = new List<(string, bool, bool)>();
         foreach (var key in sort)
         {
-            var direction = key.Descending ? " DESC" : "";
             switch (key.Param)
             {
                 case KnownSearchParameters.Id:
-                    keys.Add("r.id" + direction);
+                    keys.Add(("r.id", key.Descending, false));
                     break;
                 case KnownSearchParameters.LastUpdated:
-                    keys.Add("r.last_updated" + direction);
+                    keys.Add(("r.last_updated", key.Descending, false));
                     break;
                 default:
                     var column = SqlIndexTables.SortColumn(key.Type, key.Descending);
-                    var value = $"(SELECT {(key.Descending ? "MAX" : "MIN")}(o.{column}) FROM {SqlIndexTables.For(key.Type)} o"
+                    var expression = key.Type is SearchParamType.String or SearchParamType.Token or SearchParamType.Uri ? $"o.{column} || ''" : $"o.{column} + 0";
+                    var value = $"(SELECT {(key.Descending ? "MAX" : "MIN")}({expression}) FROM {SqlIndexTables.For(key.Type)} o"
                         + $" WHERE o.resource_type = r.resource_type AND o.id = r.id AND o.param = {statement.Add(key.Param)})";
-                    keys.Add($"CASE WHEN {value} IS NULL THEN 1 ELSE 0 END");
-                    keys.Add(value + direction);
+                    keys.Add((value, key.Descending, true));
                     break;
             }
         }
 
         if (!sort.Any(k => k.Param == KnownSearchParameters.Id))
         {
-            keys.Add("r.id");
+            // In the first key's direction, so that "-_lastUpdated" walks the index backwards.
+            keys.Add(("r.id", sort[0].Descending, false));
         }
 
-        return string.Join(", ", keys);
+        return keys;
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
