@@ -5,9 +5,11 @@ using Kakehashi.Fhir.Storage;
 namespace Kakehashi.Fhir.Search;
 
 /// <summary>
-/// Makes a written <c>SearchParameter</c> resource searchable at once: resources written from
-/// now on are indexed for it, and <c>$reindex</c> indexes those written before. A definition the
-/// engine cannot index is refused (400) rather than stored and silently ignored.
+/// Makes a written <c>SearchParameter</c> resource searchable as soon as its transaction commits:
+/// resources written from then on are indexed for it, and <c>$reindex</c> indexes those written
+/// before. A definition the engine cannot index is refused (400) rather than stored and silently
+/// ignored. Registering only after the commit means that a rolled-back write (a failed
+/// transaction Bundle) leaves no parameter behind that nothing stored defines.
 /// </summary>
 public sealed class SearchParameterWriteInterceptor(SearchParameterRegistry registry) : IResourceWriteInterceptor
 {
@@ -18,10 +20,15 @@ public sealed class SearchParameterWriteInterceptor(SearchParameterRegistry regi
     {
         if (resource is SearchParameter { Status: not PublicationStatus.Retired } parameter)
         {
-            foreach (var definition in SearchParameterResources.ToDefinitions(parameter))
+            // Validated now, so that an unusable definition fails the write.
+            var definitions = SearchParameterResources.ToDefinitions(parameter);
+            transaction.OnCommitted(() =>
             {
-                registry.Add(definition);
-            }
+                foreach (var definition in definitions)
+                {
+                    registry.Add(definition);
+                }
+            });
         }
 
         return ValueTask.CompletedTask;

@@ -24,4 +24,11 @@ public interface IResourceTransaction : IAsyncDisposable
     Task WriteAsync(ResourceWrite write, CancellationToken cancellationToken);
 
     Task CommitAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="action"/> after this transaction has committed, and never if it rolls
+    /// back: for in-memory state that must follow what is stored (such as the search-parameter
+    /// registry). Actions run in the order registered and must not throw.
+    /// </summary>
+    void OnCommitted(Action action);
 }

@@ -66,6 +66,8 @@ public sealed class AuditedResourceStore(SqlResourceStore inner, AuditLog log, T
             await inner.CommitAsync(cancellationToken);
         }
 
+        public void OnCommitted(Action action) => inner.OnCommitted(action);
+
         public ValueTask DisposeAsync() => inner.DisposeAsync();
 
         private List<AuditRecord> Records()

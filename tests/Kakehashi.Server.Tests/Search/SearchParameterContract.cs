@@ -89,6 +89,28 @@ public abstract class SearchParameterContract(ServerFixture server) : SearchTest
     }
 
     [Fact]
+    public async Task RuntimeSearchParameter_InARolledBackTransaction_IsNotRegistered()
+    {
+        var code = FhirHttp.Unique("nick");
+        var extension = "urn:kakehashi:test:" + code;
+        var bundle = new JsonObject
+        {
+            ["resourceType"] = "Bundle",
+            ["type"] = "transaction",
+            ["entry"] = new JsonArray(
+                new JsonObject { ["resource"] = JsonNode.Parse(SearchParameter(code, extension)), ["request"] = new JsonObject { ["method"] = "POST", ["url"] = "SearchParameter" } },
+                // Fails after the SearchParameter was written: the id in the body differs from the URL's.
+                new JsonObject { ["resource"] = JsonNode.Parse(FhirHttp.PatientJson("巻戻", id: "mismatch")), ["request"] = new JsonObject { ["method"] = "PUT", ["url"] = "Patient/" + FhirHttp.Unique() } }),
+        };
+
+        await (await Client.SendAsync(HttpMethod.Post, "", bundle.ToJsonString())).ExpectOutcomeAsync(HttpStatusCode.BadRequest);
+
+        await ExpectBadRequestAsync($"Patient?{code}=taro&{Mine}", code);
+        await CreateAsync(Nicknamed(extension, "Taro"));
+        await ExpectBadRequestAsync($"Patient?{code}=taro&{Mine}", code);
+    }
+
+    [Fact]
     public async Task InvalidSearchParameter_Is400_AndUnknownJob_Is404()
     {
         var bad = """{"resourceType":"SearchParameter","url":"urn:kakehashi:test:bad","name":"bad","status":"active","description":"x","code":"bad","base":["Patient"],"type":"string","expression":"Patient.name.where("}""";

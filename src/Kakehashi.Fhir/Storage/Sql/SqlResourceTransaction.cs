@@ -8,6 +8,7 @@ namespace Kakehashi.Fhir.Storage.Sql;
 internal sealed class SqlResourceTransaction(SqlDialect dialect, SqlWriteUnit unit) : IResourceTransaction, ISqlTransaction
 {
     private readonly SqlCommandRunner runner = new(unit.Connection, unit.Transaction);
+    private readonly List<Action> committed = [];
 
     public SqlDialect Dialect => dialect;
 
@@ -67,7 +68,18 @@ internal sealed class SqlResourceTransaction(SqlDialect dialect, SqlWriteUnit un
         }
     }
 
-    public Task CommitAsync(CancellationToken cancellationToken) => unit.CommitAsync(cancellationToken);
+    public async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        await unit.CommitAsync(cancellationToken);
+        foreach (var action in committed)
+        {
+            action();
+        }
+
+        committed.Clear();
+    }
+
+    public void OnCommitted(Action action) => committed.Add(action);
 
     public ValueTask DisposeAsync() => unit.DisposeAsync();
 
