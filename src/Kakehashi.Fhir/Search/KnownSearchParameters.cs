@@ -14,6 +14,8 @@ public static class KnownSearchParameters
     public const string Has = "_has";
     public const string Type = "_type";
     public const string List = "_list";
+    public const string Text = "_text";
+    public const string Content = "_content";
 
     public const string Count = "_count";
     public const string Offset = "_offset";

@@ -25,6 +25,11 @@ internal sealed class SearchConditionParser(SearchParameterRegistry registry, Te
 
         var (code, modifier) = SplitModifier(key);
         var definition = Lookup(resourceType, code, key);
+        if (modifier is not null && code is KnownSearchParameters.Text or KnownSearchParameters.Content)
+        {
+            throw FhirException.BadRequest($"Search parameter '{key}': {code} takes no modifier.", key);
+        }
+
         try
         {
             return modifier == "missing"
@@ -46,6 +51,8 @@ internal sealed class SearchConditionParser(SearchParameterRegistry registry, Te
                 return new IdCondition(SearchValueParser.Alternatives(value));
             case KnownSearchParameters.LastUpdated when modifier is null:
                 return new DateCondition(code, [.. SearchValueParser.Alternatives(value).Select(SearchValueParser.ParseDate)]);
+            case KnownSearchParameters.Text or KnownSearchParameters.Content when modifier is null:
+                return new TextCondition(code, [.. Normalized(value).Select(v => (IReadOnlyList<string>)v.Split(' ', StringSplitOptions.RemoveEmptyEntries))]);
             default:
                 break;
         }
@@ -59,6 +66,8 @@ internal sealed class SearchConditionParser(SearchParameterRegistry registry, Te
             (SearchParamType.Token, "not") => new NotCondition(new TokenCondition(code, Tokens(value))),
             (SearchParamType.Token, "in") => new ValueSetCondition(code, SearchValueParser.Alternatives(value), Negate: false),
             (SearchParamType.Token, "not-in") => new ValueSetCondition(code, SearchValueParser.Alternatives(value), Negate: true),
+            (SearchParamType.Token, "below") => new TokenHierarchyCondition(code, Tokens(value), Below: true),
+            (SearchParamType.Token, "above") => new TokenHierarchyCondition(code, Tokens(value), Below: false),
             (SearchParamType.Token, "of-type") => new TokenCondition(code + KnownSearchParameters.OfTypeSuffix, OfType(value)),
             (SearchParamType.Token, "text") => new TokenCondition(code, [.. Normalized(value).Select(t => new TokenValue(null, t))], MatchText: true),
             (SearchParamType.Reference, "identifier") => new TokenCondition(code + KnownSearchParameters.IdentifierSuffix, Tokens(value)),

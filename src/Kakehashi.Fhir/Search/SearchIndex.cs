@@ -21,6 +21,9 @@ public sealed class SearchIndex
     public List<QuantityIndexEntry> Quantities { get; } = [];
 
     public List<UriIndexEntry> Uris { get; } = [];
+
+    /// <summary>The folded text of <c>_text</c> and <c>_content</c> (see <see cref="SearchText"/>).</summary>
+    public List<TextIndexEntry> Texts { get; } = [];
 }
 
 /// <summary><paramref name="Normalized"/> is case-, accent- and width-folded (see <see cref="TextNormalizer"/>).</summary>
@@ -39,3 +42,5 @@ public sealed record NumberIndexEntry(string Param, decimal Low, decimal High);
 public sealed record QuantityIndexEntry(string Param, string? System, string? Code, decimal Low, decimal High);
 
 public sealed record UriIndexEntry(string Param, string Value);
+
+public sealed record TextIndexEntry(string Param, string Text);

@@ -54,7 +54,18 @@ public sealed class SearchIndexer(SearchParameterRegistry registry, Terminology.
             }
         }
 
-        return writer.Index;
+        var index = writer.Index;
+        if (SearchText.NarrativeOf(resource) is { } narrative)
+        {
+            index.Texts.Add(new TextIndexEntry(KnownSearchParameters.Text, narrative));
+        }
+
+        if (SearchText.ContentOf(resource) is { } content)
+        {
+            index.Texts.Add(new TextIndexEntry(KnownSearchParameters.Content, content));
+        }
+
+        return index;
     }
 
     private TypePlan PlanFor(string resourceType)

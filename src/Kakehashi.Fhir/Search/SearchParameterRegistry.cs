@@ -114,6 +114,9 @@ public sealed class SearchParameterRegistry
         yield return new(all, KnownSearchParameters.Profile, SearchParamType.Uri, "Resource.meta.profile", [], spec + "-profile");
         yield return new(all, KnownSearchParameters.Security, SearchParamType.Token, "Resource.meta.security", [], spec + "-security");
         yield return new(all, KnownSearchParameters.Source, SearchParamType.Uri, "Resource.meta.source", [], spec + "-source");
+        // Text search over what SearchText keeps at write time; no FHIRPath expression.
+        yield return new(all, KnownSearchParameters.Content, SearchParamType.String, null, [], spec + "-content");
+        yield return new(all, KnownSearchParameters.Text, SearchParamType.String, null, [], "http://hl7.org/fhir/SearchParameter/DomainResource-text");
     }
 
     private sealed class Snapshot(Dictionary<string, Dictionary<string, SearchParameterDefinition>> byType, int version)

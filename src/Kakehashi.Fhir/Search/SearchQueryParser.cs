@@ -124,6 +124,11 @@ public sealed class SearchQueryParser(SearchParameterRegistry registry, Terminol
             throw FhirException.BadRequest($"Cannot sort by unknown search parameter '{code}'.", KnownSearchParameters.Sort);
         }
 
+        if (code is KnownSearchParameters.Text or KnownSearchParameters.Content)
+        {
+            throw FhirException.BadRequest($"Cannot sort by '{code}'.", KnownSearchParameters.Sort);
+        }
+
         if (definition.Type is not (SearchParamType.String or SearchParamType.Token or SearchParamType.Date
             or SearchParamType.Number or SearchParamType.Quantity or SearchParamType.Uri))
         {

@@ -130,10 +130,22 @@ internal sealed class SqlConditionBuilder(SqlStatement statement, Security.Acces
             CompartmentCondition compartment => Compartment(compartment, o),
             ListCondition list => $"({o}.resource_type, {o}.id) IN ({ListSet(list)})",
             CompositeCondition composite => Any(composite.Alternatives, parts => Composite(parts, o)),
+            TextCondition text => Text(text, o),
             AnyCondition any => any.Alternatives.Count == 0 ? "1 = 0" : "(" + string.Join(" OR ", any.Alternatives.Select(a => "(" + Filter(a, owner) + ")")) + ")",
             _ => throw new NotSupportedException("No SQL translation for " + condition.GetType().Name + "."),
         };
     }
+
+    /// <summary>Substrings of the one text row of the owner: there is no index on the words, so it is never a driver.</summary>
+    private string Text(TextCondition text, string owner)
+    {
+        var x = NextAlias("x");
+        return $"EXISTS (SELECT 1 FROM idx_text {x} WHERE {x}.id = {owner}.id AND {x}.resource_type = {owner}.resource_type"
+            + $" AND {x}.param = {statement.Add(text.Param)} AND ({Any(text.Alternatives, words => Words(words, x))}))";
+    }
+
+    private string Words(IReadOnlyList<string> words, string x) => words.Count == 0 ? "1 = 0" : string.Join(" AND ", words.Select(w =>
+        $"{x}.content LIKE {statement.Add("%" + SqlIndexTables.EscapeLike(w) + "%")}" + LikeEscape));
 
     private static bool IsLowBounded(SearchPrefix prefix) => prefix is SearchPrefix.Eq or SearchPrefix.Lt or SearchPrefix.Le or SearchPrefix.Sa;
 

@@ -4,9 +4,10 @@ using Kakehashi.Fhir.Terminology;
 namespace Kakehashi.Fhir.Search;
 
 /// <summary>
-/// Replaces <c>:in</c> / <c>:not-in</c> conditions by the codes of their value sets, expanded by
-/// the registered <see cref="IValueSetExpander"/>. Without one, such a search is a 400: a filter
-/// silently dropped would return the wrong records.
+/// Replaces <c>:in</c> / <c>:not-in</c> conditions by the codes of their value sets, and token
+/// <c>:below</c> / <c>:above</c> by the codes of the hierarchy, from the registered
+/// <see cref="IValueSetExpander"/>. Without one, such a search is a 400: a filter silently
+/// dropped would return the wrong records.
 /// </summary>
 public sealed class ValueSetConditionResolver(IEnumerable<IValueSetExpander> expanders, CodeSystemAliases? aliases = null)
 {
@@ -42,7 +43,7 @@ public sealed class ValueSetConditionResolver(IEnumerable<IValueSetExpander> exp
 
     private static bool Contains(SearchCondition condition) => condition switch
     {
-        ValueSetCondition => true,
+        ValueSetCondition or TokenHierarchyCondition => true,
         NotCondition not => Contains(not.Inner),
         ChainCondition chain => Contains(chain.Inner),
         HasCondition has => Contains(has.Inner),
@@ -53,6 +54,7 @@ public sealed class ValueSetConditionResolver(IEnumerable<IValueSetExpander> exp
     private async Task<SearchCondition> ResolveAsync(SearchCondition condition, CancellationToken cancellationToken) => condition switch
     {
         ValueSetCondition valueSet => await ExpandAsync(valueSet, cancellationToken),
+        TokenHierarchyCondition hierarchy => await ExpandAsync(hierarchy, cancellationToken),
         NotCondition not => new NotCondition(await ResolveAsync(not.Inner, cancellationToken)),
         ChainCondition chain => chain with { Inner = await ResolveAsync(chain.Inner, cancellationToken) },
         HasCondition has => has with { Inner = await ResolveAsync(has.Inner, cancellationToken) },
@@ -84,6 +86,35 @@ public sealed class ValueSetConditionResolver(IEnumerable<IValueSetExpander> exp
         return condition.Negate ? new NotCondition(token) : token;
     }
 
+    private async Task<SearchCondition> ExpandAsync(TokenHierarchyCondition condition, CancellationToken cancellationToken)
+    {
+        if (expander is null)
+        {
+            throw NotSupported();
+        }
+
+        var modifier = condition.Param + (condition.Below ? ":below" : ":above");
+        var codes = new List<TokenValue>();
+        foreach (var value in condition.Values)
+        {
+            if (value.System is null || value.Code is null)
+            {
+                throw FhirException.BadRequest($"'{modifier}' needs system|code values.", modifier);
+            }
+
+            var related = await expander.HierarchyAsync(value.System, value.Code, condition.Below, cancellationToken)
+                ?? throw FhirException.BadRequest($"The code system '{value.System}' of '{modifier}' is not known to this server, so its hierarchy cannot be followed.", modifier);
+            codes.AddRange(related.Select(code => new TokenValue(value.System, code)));
+        }
+
+        if (codes.Count > MaxCodes)
+        {
+            throw FhirException.BadRequest($"'{modifier}' covers {codes.Count} codes; at most {MaxCodes} can be searched at once.", modifier);
+        }
+
+        return new TokenCondition(condition.Param, [.. codes.Distinct()]);
+    }
+
     private static FhirException NotSupported() =>
-        FhirException.NotSupported("Searching with :in / :not-in is not supported: no terminology service is configured to expand value sets.");
+        FhirException.NotSupported("Searching with :in / :not-in / :below / :above on tokens is not supported: no terminology service is configured.");
 }

@@ -10,6 +10,7 @@ public sealed class FlatCodeSystem
     private static readonly ConditionalWeakTable<CodeSystem, FlatCodeSystem> Cache = [];
     private readonly Dictionary<string, CodeSystem.ConceptDefinitionComponent> concepts;
     private readonly Dictionary<string, HashSet<string>> parents;
+    private readonly Lazy<Dictionary<string, List<string>>> children;
 
     private FlatCodeSystem(CodeSystem codeSystem)
     {
@@ -17,6 +18,7 @@ public sealed class FlatCodeSystem
         var comparer = codeSystem.CaseSensitive == false ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
         concepts = new(comparer);
         parents = new(comparer);
+        children = new(() => ChildrenByParent(comparer));
         Add(codeSystem.Concept, null);
         foreach (var concept in concepts.Values)
         {
@@ -60,7 +62,13 @@ public sealed class FlatCodeSystem
 
     public IEnumerable<string> Parents(string code) => parents.TryGetValue(code, out var set) ? set : [];
 
-    public IEnumerable<string> Children(string code) => parents.Where(p => p.Value.Contains(code)).Select(p => p.Key);
+    public IEnumerable<string> Children(string code) => children.Value.TryGetValue(code, out var list) ? list : [];
+
+    /// <summary>The code and every code below it (for search <c>:below</c>).</summary>
+    public IReadOnlyList<string> SelfAndDescendants(string code) => Closure(code, Children);
+
+    /// <summary>The code and every code above it (for search <c>:above</c>).</summary>
+    public IReadOnlyList<string> SelfAndAncestors(string code) => Closure(code, Parents);
 
     /// <summary>True when <paramref name="code"/> is <paramref name="ancestor"/> or one of its descendants.</summary>
     public bool IsA(string code, string ancestor)
@@ -127,6 +135,46 @@ public sealed class FlatCodeSystem
             FilterOperator.Regex => values.Any(v => Regex.IsMatch(v, "^(?:" + value + ")$", RegexOptions.None, TimeSpan.FromSeconds(1))),
             _ => throw new TerminologyException(TerminologyProblem.NotExpandable, $"The filter operator '{filter.Op}' on property '{property}' is not supported."),
         };
+    }
+
+    private List<string> Closure(string code, Func<string, IEnumerable<string>> next)
+    {
+        var seen = new HashSet<string>(concepts.Comparer) { code };
+        var result = new List<string> { code };
+        var pending = new Queue<string>([code]);
+        while (pending.Count > 0)
+        {
+            foreach (var related in next(pending.Dequeue()))
+            {
+                if (seen.Add(related))
+                {
+                    result.Add(related);
+                    pending.Enqueue(related);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private Dictionary<string, List<string>> ChildrenByParent(IEqualityComparer<string> comparer)
+    {
+        var map = new Dictionary<string, List<string>>(comparer);
+        foreach (var (child, ofChild) in parents)
+        {
+            foreach (var parent in ofChild)
+            {
+                if (!map.TryGetValue(parent, out var list))
+                {
+                    list = [];
+                    map[parent] = list;
+                }
+
+                list.Add(child);
+            }
+        }
+
+        return map;
     }
 
     private HashSet<string> ParentsOf(string code)

@@ -74,6 +74,17 @@ public sealed class TerminologyService : ICodeValidationTerminologyService, IVal
         }
     }
 
+    public async Task<IReadOnlyList<string>?> HierarchyAsync(string system, string code, bool below, CancellationToken cancellationToken)
+    {
+        var codeSystem = await FindCodeSystemAsync(system, cancellationToken);
+        if (codeSystem is null || FlatCodeSystem.For(codeSystem) is not { HasContent: true } flat)
+        {
+            return null;
+        }
+
+        return below ? flat.SelfAndDescendants(code) : flat.SelfAndAncestors(code);
+    }
+
     /// <summary>Every code of the value set (systems canonicalized), cached per URL and version.</summary>
     public async Task<IReadOnlyList<ExpansionCode>> ExpandAsync(ValueSet valueSet, CancellationToken cancellationToken)
     {

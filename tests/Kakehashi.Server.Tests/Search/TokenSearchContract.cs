@@ -46,6 +46,51 @@ public abstract class TokenSearchContract(ServerFixture server) : SearchTestBase
     }
 
     [Fact]
+    public async Task Token_BelowAndAbove_FollowTheNestedHierarchyOfAStoredCodeSystem()
+    {
+        var system = "urn:kakehashi:test:cs:" + FhirHttp.Unique();
+        await Client.CreateAsync($$"""
+            {"resourceType":"CodeSystem","url":"{{system}}","status":"active","content":"complete","concept":[
+              {"code":"DM","display":"糖尿病","concept":[
+                {"code":"T1","display":"1型糖尿病"},
+                {"code":"T2","display":"2型糖尿病","concept":[{"code":"T2R","display":"腎症を伴う2型糖尿病"}]}]},
+              {"code":"HT","display":"高血圧症"}]}
+            """);
+        var dm = await CreateAsync(Condition(system, "DM"));
+        var t1 = await CreateAsync(Condition(system, "T1"));
+        var t2 = await CreateAsync(Condition(system, "T2"));
+        var t2r = await CreateAsync(Condition(system, "T2R"));
+        var ht = await CreateAsync(Condition(system, "HT"));
+        await CreateAsync(Condition("urn:other", "T2"));
+
+        await ExpectAsync($"Condition?code:below={system}|DM", dm, t1, t2, t2r);
+        await ExpectAsync($"Condition?code:below={system}|T2", t2, t2r);
+        await ExpectAsync($"Condition?code:below={system}|T2R,{system}|HT", t2r, ht);
+        await ExpectAsync($"Condition?code:above={system}|T2R", dm, t2, t2r);
+        await ExpectAsync($"Condition?code:above={system}|HT", ht);
+        await ExpectAsync($"Condition?code:below={system}|UNKNOWN");
+    }
+
+    [Fact]
+    public async Task Token_Below_FollowsParentProperties_AndNeedsAKnownSystem()
+    {
+        var system = "urn:kakehashi:test:cs:" + FhirHttp.Unique();
+        await Client.CreateAsync($$"""
+            {"resourceType":"CodeSystem","url":"{{system}}","status":"active","content":"complete",
+             "property":[{"code":"parent","type":"code"}],
+             "concept":[{"code":"A"},{"code":"B","property":[{"code":"parent","valueCode":"A"}]},{"code":"C","property":[{"code":"parent","valueCode":"B"}]}]}
+            """);
+        var a = await CreateAsync(Condition(system, "A"));
+        var b = await CreateAsync(Condition(system, "B"));
+        var c = await CreateAsync(Condition(system, "C"));
+
+        await ExpectAsync($"Condition?code:below={system}|B", b, c);
+        await ExpectAsync($"Condition?code:above={system}|B", a, b);
+        await ExpectBadRequestAsync($"Condition?code:below=urn:kakehashi:test:cs:none|A&{Mine}", "code:below");
+        await ExpectBadRequestAsync($"Condition?code:below=B&{Mine}", "code:below");
+    }
+
+    [Fact]
     public async Task Token_Text_SearchesDisplayAndConceptText()
     {
         var diabetes = await CreateAsync(Condition("urn:s", "E11", text: "2型糖尿病"));

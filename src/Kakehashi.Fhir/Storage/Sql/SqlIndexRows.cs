@@ -13,7 +13,7 @@ internal static class SqlIndexRows
     private const int RowsPerInsert = 200;
 
     private static readonly string[] Tables =
-        ["idx_string", "idx_token", "idx_reference", "idx_date", "idx_number", "idx_quantity", "idx_uri"];
+        ["idx_string", "idx_token", "idx_reference", "idx_date", "idx_number", "idx_quantity", "idx_uri", "idx_text"];
 
     public static async Task ReplaceAsync(SqlCommandRunner runner, string resourceType, string id, SearchIndex index, CancellationToken cancellationToken)
     {
@@ -48,6 +48,8 @@ internal static class SqlIndexRows
             e => [e.Param, e.System, e.Code, (double)e.Low, (double)e.High], cancellationToken);
         await InsertAsync(runner, "idx_uri (resource_type, id, param, value)", resourceType, id, index.Uris,
             e => [e.Param, e.Value], cancellationToken);
+        await InsertAsync(runner, "idx_text (resource_type, id, param, content)", resourceType, id, index.Texts,
+            e => [e.Param, e.Text], cancellationToken);
     }
 
     private static async Task InsertAsync<T>(SqlCommandRunner runner, string tableAndColumns, string resourceType, string id, List<T> entries, Func<T, object?[]> values, CancellationToken cancellationToken)
