@@ -3,6 +3,7 @@ using Kakehashi.Server.Consent;
 using Kakehashi.Server.Demo;
 using Kakehashi.Server.Eligibility;
 using Kakehashi.Server.Fhir;
+using Kakehashi.Server.History;
 using Kakehashi.Server.Hosting;
 using Kakehashi.Server.Security;
 
@@ -16,6 +17,7 @@ builder.AddFhirServer();
 builder.AddKakehashiSecurity();
 builder.AddEligibility();
 builder.AddKakehashiConsent();
+builder.AddHistory();
 
 var app = builder.Build();
 await app.InitializeStorageAsync();

@@ -73,7 +73,7 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
             FilterIncluded(caller, response);
             if (!interaction.IsWrite)
             {
-                await AuditAsync(transaction, Records(scope, interaction, request, (int)response.Status, Patients(response)), cancellationToken);
+                await AuditAsync(transaction, Records(scope, interaction, request, (int)response.Status, Patients(response, interaction)), cancellationToken);
             }
 
             return response;
@@ -136,8 +136,8 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
                 }
 
                 break;
-            case InteractionKind.Operation when patientRole:
-                throw Deny("The patient portal does not run operations.");
+            case InteractionKind.Operation when patientRole && !IsOwnRecordOperation(caller, interaction):
+                throw Deny("The patient portal runs only the views of its own record (such as Patient/[id]/$medication-history), no other operations.");
             case InteractionKind.Operation when interaction.ResourceType is null || interaction.Operation == "everything":
                 CheckAll(caller, 'r');
                 break;
@@ -430,6 +430,24 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
 
     private static FhirException Deny(string message) =>
         new(HttpStatusCode.Forbidden, OperationOutcome.IssueType.Forbidden, message);
+
+    /// <summary>The operations a patient may run on their own Patient/[id] (the history views).</summary>
+    private bool IsOwnRecordOperation(AccessContext caller, FhirInteraction interaction) =>
+        interaction.ResourceType == "Patient" && interaction.Id is not null && interaction.Id == caller.PatientId &&
+        services.GetServices<IFhirOperation>().Any(o => o is IOwnRecordOperation && o.Name == interaction.Operation);
+
+    /// <summary>
+    /// The patients a response shows. An operation on a patient (Patient/[id]/$…) that answers with
+    /// resources built for it, or with none, is recorded against the patient of its path.
+    /// </summary>
+    private static List<string?> Patients(FhirResponse response, FhirInteraction interaction)
+    {
+        var patients = Patients(response);
+        return interaction.Kind == InteractionKind.Operation && patients.All(p => p is null)
+               && PatientReferences.FromRequest(interaction.ResourceType, interaction.Id, []) is { } named
+            ? [named]
+            : patients;
+    }
 
     private static List<string?> Patients(FhirResponse response)
     {

@@ -1,0 +1,133 @@
+using System.Net;
+using Hl7.Fhir.Model;
+using Kakehashi.Fhir.Errors;
+using Kakehashi.Fhir.Formats;
+using Kakehashi.Fhir.Interactions;
+using Kakehashi.Fhir.Security;
+using Kakehashi.Fhir.Storage;
+using Kakehashi.Fhir.Storage.Sql;
+using Kakehashi.Fhir.Terminology;
+using Kakehashi.Server.Security;
+
+namespace Kakehashi.Server.History;
+
+/// <summary>
+/// <c>POST Patient/[id]/$submit-checkup</c>: an insurer registers a specific health checkup
+/// result (the eCheckupReport document Bundle as the body) for an insured person. The document
+/// is checked as a whole (<see cref="CheckupDocument"/>, item codes against the guide's code
+/// system, the birth date against the patient's) and stored in one transaction, or refused with
+/// 422 naming every problem and nothing stored. Sending a document with the same identifier again
+/// replaces the report (a correction).
+/// </summary>
+public sealed class SubmitCheckupOperation(IResourceStore store, FhirSerializer serializer, TerminologyService terminology, TimeProvider time) : IFhirOperation
+{
+    public const string OperationName = "submit-checkup";
+
+    public string Name => OperationName;
+
+    public string Definition => "http://kakehashi.jp/fhir/OperationDefinition/Patient-submit-checkup";
+
+    public bool IsIdempotent => false;
+
+    public bool AppliesTo(string? resourceType, string? id) => resourceType == "Patient" && id is not null;
+
+    public async Task<FhirResponse> ExecuteAsync(OperationRequest request, CancellationToken cancellationToken)
+    {
+        var caller = request.Http.Caller;
+        if (caller is not null && caller.Role != KnownRoles.System && caller.OrganizationKind != KnownOrganizationKinds.Insurer)
+        {
+            throw new FhirException(HttpStatusCode.Forbidden, OperationOutcome.IssueType.Forbidden,
+                "Specific health checkup results are registered by insurers (保険者), who receive them from the checkup institutions.");
+        }
+
+        if (request.Parameters.Parameter.FirstOrDefault(p => p.Name == "resource")?.Resource is not Bundle bundle)
+        {
+            throw FhirException.BadRequest("Send the checkup report — an eCheckupReport document Bundle — as the body.");
+        }
+
+        var id = request.Id!;
+        var stored = request.Transaction is null ? await store.ReadAsync("Patient", id, cancellationToken) : await request.Transaction.ReadAsync("Patient", id, cancellationToken);
+        if (stored is null || stored.IsDeleted)
+        {
+            throw FhirException.NotFound($"Patient/{id} is not known.");
+        }
+
+        var (document, structural) = CheckupDocument.Read(bundle);
+        var issues = structural.ToList();
+        if (document is not null)
+        {
+            issues.AddRange(await UnknownItemsAsync(document, cancellationToken));
+            var patient = (Patient)serializer.ParseJson(stored.Json);
+            if (document.Patient?.BirthDate is { } born && patient.BirthDate is { } registered && born != registered)
+            {
+                issues.Add(new($"The document's patient was born on {born}; Patient/{id} on {registered}. Is this the right person?", $"Bundle.entry[{document.PatientIndex}].resource.birthDate"));
+            }
+        }
+
+        if (issues.Count > 0)
+        {
+            var error = new FhirException(HttpStatusCode.UnprocessableEntity, OperationOutcome.IssueType.Invalid, issues[0].Message, issues[0].Expression);
+            foreach (var issue in issues.Skip(1))
+            {
+                error.AddIssue(OperationOutcome.IssueType.Invalid, issue.Message, issue.Expression);
+            }
+
+            throw error;
+        }
+
+        if (caller?.OrganizationKind == KnownOrganizationKinds.Insurer && document!.InsurerNumber is { } named && named != caller.OrganizationCode)
+        {
+            throw new FhirException(HttpStatusCode.Forbidden, OperationOutcome.IssueType.Forbidden,
+                $"The document names insurer {named}; an insurer registers the reports of its own insured ({caller.OrganizationCode}).", "Coverage.payor");
+        }
+
+        var row = new CheckupReportRow(
+            Guid.NewGuid().ToString("N"), "Patient/" + id, caller?.OrganizationCode ?? "server", document!.IdentifierSystem, document.IdentifierValue, document.Date,
+            time.GetUtcNow(), System.Text.Encoding.UTF8.GetString(serializer.SerializeToBytes(bundle, FhirFormat.Json)));
+        (string Id, bool Created) saved;
+        if (request.Transaction is ISqlTransaction outer)
+        {
+            saved = await CheckupStore.SaveAsync(outer, row, cancellationToken);
+        }
+        else
+        {
+            await using var transaction = await store.BeginTransactionAsync(cancellationToken);
+            saved = await CheckupStore.SaveAsync((ISqlTransaction)transaction, row, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        var result = new Parameters();
+        result.Add("report", new FhirString(saved.Id));
+        result.Add("checkupDate", new Date(JapanDates.Text(document.Date)));
+        result.Add("observations", new Integer(document.Observations.Count));
+        result.Add("replaced", new FhirBoolean(!saved.Created));
+        return new FhirResponse { Status = saved.Created ? HttpStatusCode.Created : HttpStatusCode.OK, Resource = result };
+    }
+
+    /// <summary>Result codes must be 特定健診項目コード of the guide's code system (when the package is loaded).</summary>
+    private async Task<List<FeedIssue>> UnknownItemsAsync(CheckupDocument document, CancellationToken cancellationToken)
+    {
+        var issues = new List<FeedIssue>();
+        try
+        {
+            foreach (var (index, _, observation) in document.Observations)
+            {
+                var codings = observation.Code.Coding;
+                for (var j = 0; j < codings.Count; j++)
+                {
+                    if (codings[j] is { System: KnownHistorySystems.CheckupItem, Code: { } code }
+                        && (await terminology.LookupAsync(KnownHistorySystems.CheckupItem, code, cancellationToken)).Concept is null)
+                    {
+                        issues.Add(new($"'{codings[j].Code}' is not a 特定健診項目コード.", $"Bundle.entry[{index}].resource.code.coding[{j}].code"));
+                    }
+                }
+            }
+        }
+        catch (TerminologyException)
+        {
+            // The guide's code system is not loaded: the structure alone is checked.
+        }
+
+        return issues;
+    }
+}
