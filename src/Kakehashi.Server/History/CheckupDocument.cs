@@ -1,4 +1,5 @@
 using Hl7.Fhir.Model;
+using Kakehashi.Server.Eligibility;
 using Kakehashi.Server.Security;
 using Organization = Hl7.Fhir.Model.Organization;
 
@@ -34,6 +35,12 @@ public sealed class CheckupDocument
 
     /// <summary>The insurer the document names (a Coverage's payor), if any.</summary>
     public string? InsurerNumber { get; private set; }
+
+    /// <summary>The insured person's 記号, 番号 and 枝番 as the document's Coverage gives them (JP Core extensions), if it does.</summary>
+    public (string? Symbol, string Number, string? Branch)? InsuredPerson { get; private set; }
+
+    /// <summary>Where the insured number was read, for error messages.</summary>
+    public string InsuredPersonPath { get; private set; } = "";
 
     /// <summary>The results in section order: their entry index and fullUrl in the document.</summary>
     public List<(int Index, string FullUrl, Observation Observation)> Observations { get; } = [];
@@ -165,6 +172,16 @@ public sealed class CheckupDocument
 
     private void ReadInsurer(List<FeedIssue> issues)
     {
+        for (var i = 0; i < Bundle.Entry.Count; i++)
+        {
+            if (Bundle.Entry[i].Resource is Coverage { } insured && InsuredPerson is null
+                && insured.GetStringExtension(KnownEligibilitySystems.NumberExtension) is { Length: > 0 } number)
+            {
+                InsuredPerson = (insured.GetStringExtension(KnownEligibilitySystems.SymbolExtension), number, insured.GetStringExtension(KnownEligibilitySystems.BranchExtension));
+                InsuredPersonPath = $"Bundle.entry[{i}].resource";
+            }
+        }
+
         foreach (var coverage in Bundle.Entry.Select(e => e.Resource).OfType<Coverage>())
         {
             foreach (var payor in coverage.Payor)

@@ -3,16 +3,18 @@ using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Errors;
 using Kakehashi.Fhir.Interactions;
 using Kakehashi.Fhir.Storage;
+using Kakehashi.Fhir.Storage.Sql;
 using Kakehashi.Fhir.Terminology;
 using Kakehashi.Server.Audit;
+using Kakehashi.Server.Eligibility;
 using Kakehashi.Server.Security;
 
 namespace Kakehashi.Server.History;
 
 /// <summary>
 /// Refuses a Claim or ExplanationOfBenefit outside the feed's subset before anything is stored
-/// (422, every problem named by its element), and an insurer writing claims in another insurer's
-/// name (403). Inside a transaction Bundle the refusal rolls back every entry.
+/// (422, every problem named by its element) — including a claim for a patient or an insurer the
+/// platform does not know — and an insurer writing claims in another insurer's name (403). Inside a transaction Bundle the refusal rolls back every entry.
 /// </summary>
 public sealed class ClaimFeedInterceptor(ProcedureMaster master) : IResourceWriteInterceptor
 {
@@ -34,6 +36,11 @@ public sealed class ClaimFeedInterceptor(ProcedureMaster master) : IResourceWrit
             if (patient is null || patient.IsDeleted)
             {
                 issues.Add(new($"Patient/{record.PatientId} is not known: register the insured person first.", $"{resource.TypeName}.patient"));
+            }
+
+            if (transaction is ISqlTransaction sql && !await QualificationIndex.IsKnownInsurerAsync(sql.Connection, sql.Transaction, record.InsurerNumber, cancellationToken))
+            {
+                issues.Add(new($"Unknown insurer: no insurer with the number {record.InsurerNumber} is registered on the platform.", $"{resource.TypeName}.insurer.identifier"));
             }
 
             foreach (var line in record.Lines.Where(l => l.Kind == ClaimLineKind.Procedure))

@@ -7,6 +7,7 @@ using Kakehashi.Fhir.Security;
 using Kakehashi.Fhir.Storage;
 using Kakehashi.Fhir.Storage.Sql;
 using Kakehashi.Fhir.Terminology;
+using Kakehashi.Server.Eligibility;
 using Kakehashi.Server.Security;
 
 namespace Kakehashi.Server.History;
@@ -19,7 +20,7 @@ namespace Kakehashi.Server.History;
 /// 422 naming every problem and nothing stored. Sending a document with the same identifier again
 /// replaces the report (a correction).
 /// </summary>
-public sealed class SubmitCheckupOperation(IResourceStore store, FhirSerializer serializer, TerminologyService terminology, TimeProvider time) : IFhirOperation
+public sealed class SubmitCheckupOperation(IResourceStore store, FhirSerializer serializer, TerminologyService terminology, EligibilityLookup eligibility, TimeProvider time) : IFhirOperation
 {
     public const string OperationName = "submit-checkup";
 
@@ -62,6 +63,8 @@ public sealed class SubmitCheckupOperation(IResourceStore store, FhirSerializer 
             {
                 issues.Add(new($"The document's patient was born on {born}; Patient/{id} on {registered}. Is this the right person?", $"Bundle.entry[{document.PatientIndex}].resource.birthDate"));
             }
+
+            issues.AddRange(await OtherInsuredAsync(document, id, cancellationToken));
         }
 
         if (issues.Count > 0)
@@ -102,6 +105,33 @@ public sealed class SubmitCheckupOperation(IResourceStore store, FhirSerializer 
         result.Add("observations", new Integer(document.Observations.Count));
         result.Add("replaced", new FhirBoolean(!saved.Created));
         return new FhirResponse { Status = saved.Created ? HttpStatusCode.Created : HttpStatusCode.OK, Resource = result };
+    }
+
+    /// <summary>
+    /// When the document names the insured person (insurer number, 記号, 番号, 枝番) and the platform
+    /// holds that qualification, it must be this patient's: a document about someone else is refused.
+    /// </summary>
+    private async Task<List<FeedIssue>> OtherInsuredAsync(CheckupDocument document, string patientId, CancellationToken cancellationToken)
+    {
+        if (document.InsuredPerson is not { } person || document.InsurerNumber is not { } insurer)
+        {
+            return [];
+        }
+
+        InsuredNumber number;
+        try
+        {
+            number = InsuredNumber.From(insurer, person.Symbol, person.Number, person.Branch, document.InsuredPersonPath);
+        }
+        catch (FhirException e)
+        {
+            return [new(e.Message, document.InsuredPersonPath)];
+        }
+
+        var holders = (await eligibility.ByInsuredNumberAsync(number, cancellationToken)).Select(c => c.Qualification.PatientId).Distinct().ToList();
+        return holders.Count > 0 && !holders.Contains(patientId)
+            ? [new($"The document's insured number {number} is registered for another patient, not Patient/{patientId}.", document.InsuredPersonPath)]
+            : [];
     }
 
     /// <summary>Result codes must be 特定健診項目コード of the guide's code system (when the package is loaded).</summary>

@@ -119,6 +119,27 @@ public abstract class CheckupHistoryContract(ServerFixture server)
 
         await SubmitAsync(client, Guid.NewGuid().ToString(), CheckupDocument("D-x", "2025-05-01", institution, insurer.OrganizationCode, Height(160m)), HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task SubmitCheckup_RefusesADocumentWhoseInsuredNumberIsAnotherPatients()
+    {
+        var (patient, insurer, client) = await SetUpAsync();
+        using var http = client;
+        var someoneElse = (string)(await CreatePatientAsync(Operator, "別人"))["id"]!;
+        var number = Unique("N");
+        await client.CreateAsync(Qualification(someoneElse, insurer.OrganizationCode, "記号", number, "01"));
+        await client.CreateAsync(Qualification(patient, insurer.OrganizationCode, "記号", number, "02"));
+        var institution = ServerFixture.NewInstitutionCode(1);
+
+        var wrong = WithInsuredPerson(CheckupDocument("W-" + patient, "2025-05-01", institution, insurer.OrganizationCode, Height(160m)), "記号", number, "01");
+        var outcome = await SubmitAsync(client, patient, wrong, HttpStatusCode.UnprocessableEntity);
+        var issue = outcome["issue"]!.AsArray().Single(i => ((string?)i!["diagnostics"])!.Contains("another patient", StringComparison.Ordinal))!;
+        Assert.Matches(@"^Bundle\.entry\[\d+\]\.resource$", (string?)issue["expression"]![0]);
+
+        // Full-width digits on the document are the same number (NFKC), and this one is the patient's.
+        var fullWidthBranch = WithInsuredPerson(CheckupDocument("R-" + patient, "2025-05-01", institution, insurer.OrganizationCode, Height(160m)), "記号", number, "０２");
+        await SubmitAsync(client, patient, fullWidthBranch, HttpStatusCode.Created);
+    }
 }
 
 public sealed class SqliteCheckupHistoryTests(SqliteServerFixture server) : CheckupHistoryContract(server), IClassFixture<SqliteServerFixture>;

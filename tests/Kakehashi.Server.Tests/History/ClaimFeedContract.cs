@@ -80,6 +80,18 @@ public abstract class ClaimFeedContract(ServerFixture server)
     }
 
     [Fact]
+    public async Task Feed_RefusesAClaimOfAnInsurerThePlatformDoesNotKnow()
+    {
+        var (_, client, patient, pharmacy) = await SetUpAsync();
+        using var http = client;
+        var stranger = ServerFixture.NewInsurerNumber();   // a valid check digit, but never registered
+        var outcome = await (await Operator.SendAsync(HttpMethod.Post, "ExplanationOfBenefit",
+            Eob(patient, stranger, pharmacy, "pharmacy", Drug(1, Carbocisteine, "2026-10-05")).ToJsonString())).ExpectAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal(["ExplanationOfBenefit.insurer.identifier"], Expressions(outcome));
+        Assert.Contains("Unknown insurer", (string?)outcome["issue"]![0]!["diagnostics"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Feed_InATransaction_OneBadClaimRollsBackTheOthers()
     {
         var (insurer, client, patient, pharmacy) = await SetUpAsync();

@@ -241,6 +241,29 @@ public static class HistoryFixtures
         };
     }
 
+    /// <summary>Names the insured person in the document's Coverage (JP Core 記号 / 番号 / 枝番 extensions).</summary>
+    public static JsonObject WithInsuredPerson(JsonObject document, string symbol, string number, string branch)
+    {
+        var coverage = document["entry"]!.AsArray().Select(e => e!["resource"]!).First(r => (string?)r["resourceType"] == "Coverage");
+        coverage["extension"] = new JsonArray(
+            new JsonObject { ["url"] = "http://jpfhir.jp/fhir/core/Extension/StructureDefinition/JP_Coverage_InsuredPersonSymbol", ["valueString"] = symbol },
+            new JsonObject { ["url"] = "http://jpfhir.jp/fhir/core/Extension/StructureDefinition/JP_Coverage_InsuredPersonNumber", ["valueString"] = number },
+            new JsonObject { ["url"] = "http://jpfhir.jp/fhir/core/Extension/StructureDefinition/JP_Coverage_InsuredPersonSubNumber", ["valueString"] = branch });
+        return document;
+    }
+
+    /// <summary>A qualification (docs/eligibility.md) of <paramref name="patient"/> under insured number insurer:symbol:number:branch.</summary>
+    public static string Qualification(string patient, string insurer, string symbol, string number, string branch) => new JsonObject
+    {
+        ["resourceType"] = "Coverage",
+        ["identifier"] = new JsonArray(new JsonObject { ["system"] = "http://jpfhir.jp/fhir/clins/Idsystem/JP_Insurance_memberID", ["value"] = $"{insurer}:{symbol}:{number}:{branch}" }),
+        ["status"] = "active",
+        ["type"] = new JsonObject { ["coding"] = new JsonArray(new JsonObject { ["system"] = "http://jpfhir.jp/fhir/core/mhlw/CodeSystem/InsuranceMajorCategory", ["code"] = "1" }) },
+        ["beneficiary"] = new JsonObject { ["reference"] = "Patient/" + patient },
+        ["period"] = new JsonObject { ["start"] = "2020-04-01" },
+        ["payor"] = new JsonArray(new JsonObject { ["identifier"] = new JsonObject { ["system"] = InsurerSystem, ["value"] = insurer } }),
+    }.ToJsonString();
+
     private static JsonObject Entry(string fullUrl, JsonObject resource) => new() { ["fullUrl"] = fullUrl, ["resource"] = resource };
 
     private static JsonObject Coding(string system, string code, string display) =>
