@@ -64,7 +64,6 @@ public sealed partial class GeneratorTests
     {
         var patients = All(Small).Where(r => r.Type == "Patient").ToList();
         Assert.Equal(40, patients.Count);
-        var serials = new HashSet<string>();
         foreach (var patient in patients)
         {
             using var json = JsonDocument.Parse(patient.Json);
@@ -81,10 +80,36 @@ public sealed partial class GeneratorTests
             Assert.True(match.Success, member);
             Assert.True(CheckDigits.IsValidInsurerNumber(match.Groups["insurer"].Value), member);
             Assert.Equal(2, match.Groups["branch"].Value.Length);
-            Assert.True(serials.Add(identifiers[KnownSystems.CardCertificate]));
+            Assert.False(identifiers.ContainsKey(KnownSystems.CardCertificate));
             Assert.Matches("^(male|female)$", root.GetProperty("gender").GetString()!);
             Assert.StartsWith(root.GetProperty("address")[0].GetProperty("state").GetString()!, root.GetProperty("address")[0].GetProperty("text").GetString()!, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void Coverages_LinkUniqueCardCertificates()
+    {
+        var serials = new HashSet<string>();
+        foreach (var coverage in All(Small).Where(r => r.Type == "Coverage"))
+        {
+            using var json = JsonDocument.Parse(coverage.Json);
+            var card = json.RootElement.GetProperty("identifier").EnumerateArray().Single(i => i.GetProperty("system").GetString() == KnownSystems.CardCertificate);
+            Assert.Equal(PersonGenerator.CertificateIssuer, card.GetProperty("assigner").GetProperty("display").GetString());
+            Assert.True(serials.Add(card.GetProperty("value").GetString()!));
+        }
+
+        Assert.Equal(40, serials.Count);
+    }
+
+    [Fact]
+    public void QualificationsOnly_GivesEachPersonsPatientAndCoverage_AsInTheFullDataset()
+    {
+        var options = new GeneratorOptions { People = 5, Seed = 7, Years = 1 };
+        var full = new DatasetGenerator(options).PeopleBatches(5).SelectMany(b => b.Resources).Where(r => r.Type is "Patient" or "Coverage").ToList();
+        var only = new DatasetGenerator(options with { QualificationsOnly = true }).PeopleBatches(5).SelectMany(b => b.Resources).ToList();
+
+        Assert.Equal(10, only.Count);
+        Assert.Equal(full.Select(r => Convert.ToHexString(r.Json)), only.Select(r => Convert.ToHexString(r.Json)));
     }
 
     [Fact]

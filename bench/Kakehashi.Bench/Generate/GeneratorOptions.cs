@@ -17,4 +17,10 @@ public sealed record GeneratorOptions
     public string? IdPrefix { get; init; }
 
     public string Prefix => IdPrefix ?? "s" + Seed;
+
+    /// <summary>
+    /// Each person's Patient and Coverage only (the eligibility data), the same bytes as in the full
+    /// dataset: they are written before anything else is drawn from the person's stream.
+    /// </summary>
+    public bool QualificationsOnly { get; init; }
 }

@@ -115,6 +115,11 @@ public sealed class PersonGenerator
             DrawChronicDiseases(ageNow);
             DrawBaseline(ageNow);
             WritePatientAndCoverage(ageNow);
+            if (generator.options.QualificationsOnly)
+            {
+                return;
+            }
+
             WriteAllergies();
             foreach (var diagnosis in chronic)
             {
@@ -204,16 +209,6 @@ public sealed class PersonGenerator
                 w.WriteStartArray("identifier");
                 FhirJson.Identifier(w, KnownSystems.PatientIdAtInstitutionPrefix + clinic.Code, (index + 1).ToString("00000000"));
                 FhirJson.Identifier(w, KnownSystems.InsuranceMemberId, memberId);
-                w.WriteStartObject();
-                w.WriteStartObject("type");
-                w.WriteString("text", "利用者証明用電子証明書");
-                w.WriteEndObject();
-                w.WriteString("system", KnownSystems.CardCertificate);
-                w.WriteString("value", serial);
-                w.WriteStartObject("assigner");
-                w.WriteString("display", CertificateIssuer);
-                w.WriteEndObject();
-                w.WriteEndObject();
                 w.WriteEndArray();
                 w.WriteBoolean("active", true);
                 FhirJson.JapaneseName(w, family, given);
@@ -236,7 +231,20 @@ public sealed class PersonGenerator
                 StringExtension(w, KnownSystems.CoverageNumber, number);
                 StringExtension(w, KnownSystems.CoverageBranch, branch);
                 w.WriteEndArray();
-                FhirJson.Identifiers(w, KnownSystems.InsuranceMemberId, memberId);
+                w.WriteStartArray("identifier");
+                FhirJson.Identifier(w, KnownSystems.InsuranceMemberId, memberId);
+                // The insurer links the card to the qualification (Kakehashi stores only a hash of issuer and serial).
+                w.WriteStartObject();
+                w.WriteStartObject("type");
+                w.WriteString("text", "利用者証明用電子証明書");
+                w.WriteEndObject();
+                w.WriteString("system", KnownSystems.CardCertificate);
+                w.WriteString("value", serial);
+                w.WriteStartObject("assigner");
+                w.WriteString("display", CertificateIssuer);
+                w.WriteEndObject();
+                w.WriteEndObject();
+                w.WriteEndArray();
                 w.WriteString("status", "active");
                 FhirJson.Concept(w, "type", KnownSystems.ActCode, "PUBLICPOL", "public healthcare", SharedResources.KindLabel(insurer.Kind));
                 w.WriteString("subscriberId", number);

@@ -40,14 +40,18 @@ public sealed class ScenarioContext(HttpClient client, BenchOptions options, Rec
     /// A status outside 2xx counts as an error unless listed in <paramref name="expected"/>.
     /// Network failures and time-outs are recorded as errors (status 0) and returned as status 0.
     /// </summary>
-    public async Task<BenchResponse> SendAsync(string? operation, HttpMethod method, string relativeUrl, byte[]? body, CancellationToken cancellationToken, params int[] expected)
+    public Task<BenchResponse> SendAsync(string? operation, HttpMethod method, string relativeUrl, byte[]? body, CancellationToken cancellationToken, params int[] expected) =>
+        SendAsync(operation, method, relativeUrl, body, FhirJsonContentType, cancellationToken, expected);
+
+    /// <summary>As the FHIR overload, for a body of another media type (JSON APIs, NDJSON or CSV uploads).</summary>
+    public async Task<BenchResponse> SendAsync(string? operation, HttpMethod method, string relativeUrl, byte[]? body, MediaTypeHeaderValue contentType, CancellationToken cancellationToken, params int[] expected)
     {
         using var request = new HttpRequestMessage(method, relativeUrl);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(FhirJson));
         if (body is not null)
         {
             request.Content = new ByteArrayContent(body);
-            request.Content.Headers.ContentType = FhirJsonContentType;
+            request.Content.Headers.ContentType = contentType;
         }
 
         var started = Stopwatch.GetTimestamp();

@@ -40,7 +40,7 @@ public static class EligibilityEndpoints
         PrecheckRequest request;
         try
         {
-            request = JsonSerializer.Deserialize(input, EligibilityJson.Default.PrecheckRequest) ?? new PrecheckRequest();
+            request = JsonSerializer.Deserialize(input, EligibilityJson.Relaxed.PrecheckRequest) ?? new PrecheckRequest();
         }
         catch (JsonException e)
         {
@@ -56,7 +56,7 @@ public static class EligibilityEndpoints
         var job = await jobs.CreateAsync(EligibilityJob.Precheck, "json", caller, count, input, http.RequestAborted);
         worker.Wake();
         http.Response.Headers.Location = "/eligibility/prechecks/" + job.Id;
-        await JsonBodies.WriteAsync(http, job.ToOutput(), EligibilityJson.Default.JobOutput, StatusCodes.Status202Accepted);
+        await JsonBodies.WriteAsync(http, job.ToOutput(), EligibilityJson.Relaxed.JobOutput, StatusCodes.Status202Accepted);
     }
 
     private static async Task SubmitUploadAsync(
@@ -77,7 +77,7 @@ public static class EligibilityEndpoints
         var job = await jobs.CreateAsync(EligibilityJob.Upload, format, caller, total, input, http.RequestAborted);
         worker.Wake();
         http.Response.Headers.Location = "/eligibility/uploads/" + job.Id;
-        await JsonBodies.WriteAsync(http, job.ToOutput(), EligibilityJson.Default.JobOutput, StatusCodes.Status202Accepted);
+        await JsonBodies.WriteAsync(http, job.ToOutput(), EligibilityJson.Relaxed.JobOutput, StatusCodes.Status202Accepted);
     }
 
     private static async Task ReadJobAsync(
@@ -116,7 +116,7 @@ public static class EligibilityEndpoints
             await audit.RecordAsync(caller, Guid.NewGuid().ToString("N"), "eligibility-precheck-results", "eligibility/prechecks/" + id, 200, patients, http.RequestAborted);
         }
 
-        await JsonBodies.WriteAsync(http, job.ToOutput(output, next), EligibilityJson.Default.JobOutput);
+        await JsonBodies.WriteAsync(http, job.ToOutput(output, next), EligibilityJson.Relaxed.JobOutput);
     }
     private static async Task CheckAsync(
         HttpContext http, CallerResolver callers, EligibilityAccess access, EligibilityRequests requests, EligibilityChecker checker, EligibilityAudit audit)
@@ -131,7 +131,7 @@ public static class EligibilityEndpoints
         try
         {
             access.AuthorizeCheck(caller);
-            var body = await JsonBodies.ReadAsync(http, EligibilityJson.Default.CheckRequest, MaxCheckBytes);
+            var body = await JsonBodies.ReadAsync(http, EligibilityJson.Relaxed.CheckRequest, MaxCheckBytes);
             var query = requests.FromJson(body, caller);
             var result = await checker.CheckAsync(query, caller, ("insuranceCard.insurerNumber", "insuranceCard.birthDate"), http.RequestAborted);
             patient = result.Match is { } match ? "Patient/" + match.Qualification.PatientId : null;
@@ -139,7 +139,7 @@ public static class EligibilityEndpoints
             // Audited before the answer leaves: no patient data is shown without its audit row.
             await audit.RecordAsync(caller, requestId, "eligibility-check", "eligibility/check", status, [patient], http.RequestAborted);
             audited = true;
-            await JsonBodies.WriteAsync(http, EligibilityAnswers.ToJson(result), EligibilityJson.Default.CheckResponse);
+            await JsonBodies.WriteAsync(http, EligibilityAnswers.ToJson(result), EligibilityJson.Relaxed.CheckResponse);
         }
         catch (FhirException e)
         {

@@ -1,4 +1,5 @@
 using Kakehashi.Fhir.Interactions;
+using Kakehashi.Fhir.Storage.Sql;
 using Microsoft.Extensions.Options;
 
 namespace Kakehashi.Server.Eligibility;
@@ -6,6 +7,8 @@ namespace Kakehashi.Server.Eligibility;
 /// <summary>Online eligibility verification (オンライン資格確認): qualifications, card links, checks, bulk jobs (docs/eligibility.md).</summary>
 public static class EligibilityExtensions
 {
+    private const string PreparedPoolKey = "eligibility";
+
     public static WebApplicationBuilder AddEligibility(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -14,7 +17,9 @@ public static class EligibilityExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IResourceWriteInterceptor, CoverageRegistrationInterceptor>();
-        services.AddSingleton<EligibilityLookup>();
+        // Checks are the platform's busiest read: their few statements stay prepared on their own connections.
+        services.AddKeyedSingleton(PreparedPoolKey, (sp, _) => new SqlPreparedPool(sp.GetRequiredService<SqlDialect>(), 16));
+        services.AddSingleton(sp => new EligibilityLookup(sp.GetRequiredService<SqlDialect>(), sp.GetRequiredKeyedService<SqlPreparedPool>(PreparedPoolKey)));
         services.AddSingleton<ConsentRecorder>();
         services.AddSingleton(sp => new EligibilityChecker(
             sp.GetRequiredService<EligibilityLookup>(), sp.GetRequiredService<ConsentRecorder>(), sp.GetRequiredService<TimeProvider>())

@@ -156,7 +156,17 @@ public sealed record JobRowOutput(int Row, string Outcome, System.Text.Json.Json
 [JsonSerializable(typeof(UploadError))]
 [JsonSerializable(typeof(RowError))]
 [JsonSerializable(typeof(PrecheckError))]
-public sealed partial class EligibilityJson : JsonSerializerContext;
+public sealed partial class EligibilityJson : JsonSerializerContext
+{
+    /// <summary>As <see cref="JsonSerializerContext"/>'s default, but writing Japanese as itself rather than as \u escapes.</summary>
+    public static EligibilityJson Relaxed { get; } = new(new System.Text.Json.JsonSerializerOptions
+    {
+        PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
+    });
+}
 
 /// <summary>Why an upload row was refused.</summary>
 public sealed record UploadError(string Message, string? Location);

@@ -18,7 +18,7 @@ public sealed record EligibilityCandidate(Qualification Qualification, PatientSu
 /// joined to the Coverage pointer (deleted Coverages drop out), the current Patient version
 /// (name, birth date) and the patient's public expenses. No FHIR search machinery, no JSON scan.
 /// </summary>
-public sealed class EligibilityLookup(SqlDialect dialect)
+public sealed class EligibilityLookup(SqlDialect dialect, SqlPreparedPool statements)
 {
     private const string Select =
         "SELECT q.coverage_id, q.insurer_number, q.symbol, q.number, q.branch, q.patient_id, q.valid_from, q.valid_until, q.copay_percent, " +
@@ -63,22 +63,19 @@ public sealed class EligibilityLookup(SqlDialect dialect)
     }
 
     /// <summary>Whether the patient's consent of this category for this organization is in force (consent_grants).</summary>
-    public async Task<bool> HasConsentAsync(string patientId, string organizationCode, string category, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        var now = SqlTime.ToMicros(at);
-        await using var connection = await dialect.OpenConnectionAsync(cancellationToken);
-        await using var command = SqlCommands.Create(connection, null,
+    public Task<bool> HasConsentAsync(string patientId, string organizationCode, string category, DateTimeOffset at, CancellationToken cancellationToken) =>
+        statements.QueryAsync(
             "SELECT 1 FROM consent_grants WHERE organization_code = @p0 AND category = @p1 AND patient_key = @p2 AND valid_from <= @p3 AND valid_until > @p3 LIMIT 1",
-            organizationCode, category, "Patient/" + patientId, now);
-        return await command.ExecuteScalarAsync(cancellationToken) is not (null or DBNull);
-    }
+            [organizationCode, category, "Patient/" + patientId, SqlTime.ToMicros(at)],
+            async (reader, ct) => await reader.ReadAsync(ct),
+            cancellationToken);
 
-    private async Task<List<EligibilityCandidate>> QueryAsync(string where, string value, CancellationToken cancellationToken)
+    private Task<List<EligibilityCandidate>> QueryAsync(string where, string value, CancellationToken cancellationToken) =>
+        statements.QueryAsync(Select + where, [value], ReadCandidatesAsync, cancellationToken);
+
+    private static async Task<List<EligibilityCandidate>> ReadCandidatesAsync(DbDataReader reader, CancellationToken cancellationToken)
     {
         var candidates = new List<EligibilityCandidate>();
-        await using var connection = await dialect.OpenConnectionAsync(cancellationToken);
-        await using var command = SqlCommands.Create(connection, null, Select + where, value);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         EligibilityCandidate? current = null;
         List<PublicExpense>? expenses = null;
         while (await reader.ReadAsync(cancellationToken))

@@ -37,17 +37,43 @@ public static class JsonBodies
             throw TooLarge(maxBytes);
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+        if (http.Request.ContentLength is { } length)
         {
-            if (buffer.Length + read > maxBytes)
+            // The usual case (a check): one buffer of the announced size, read to its end.
+            var body = new byte[length];
+            var filled = 0;
+            while (filled < body.Length)
             {
-                throw TooLarge(maxBytes);
+                var read = await http.Request.Body.ReadAsync(body.AsMemory(filled), http.RequestAborted);
+                if (read == 0)
+                {
+                    throw FhirException.BadRequest("The body ended before its Content-Length.");
+                }
+
+                filled += read;
             }
 
-            buffer.Write(chunk, 0, read);
+            return body;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int count;
+            while ((count = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+            {
+                if (buffer.Length + count > maxBytes)
+                {
+                    throw TooLarge(maxBytes);
+                }
+
+                buffer.Write(chunk, 0, count);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
 
         return buffer.ToArray();

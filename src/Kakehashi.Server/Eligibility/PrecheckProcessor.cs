@@ -17,7 +17,7 @@ public sealed class PrecheckProcessor(EligibilityRequests requests, EligibilityC
 
     public async Task RunAsync(EligibilityJob job, byte[] input, AccessContext caller, CancellationToken cancellationToken)
     {
-        var items = JsonSerializer.Deserialize(input, EligibilityJson.Default.PrecheckRequest)?.Items ?? [];
+        var items = JsonSerializer.Deserialize(input, EligibilityJson.Relaxed.PrecheckRequest)?.Items ?? [];
         for (var start = job.Processed; start < items.Count; start += BatchSize)
         {
             var rows = new List<EligibilityJobRow>();
@@ -37,13 +37,13 @@ public sealed class PrecheckProcessor(EligibilityRequests requests, EligibilityC
                     var query = requests.FromJson(item, caller, prefix);
                     var result = await checker.CheckAsync(query, caller, (prefix + "insuranceCard.insurerNumber", prefix + "insuranceCard.birthDate"), cancellationToken);
                     patients.Add(result.Match is { } match ? "Patient/" + match.Qualification.PatientId : null);
-                    rows.Add(new EligibilityJobRow(i + 1, result.Status, JsonSerializer.Serialize(EligibilityAnswers.ToJson(result, item.Reference), EligibilityJson.Default.CheckResponse)));
+                    rows.Add(new EligibilityJobRow(i + 1, result.Status, JsonSerializer.Serialize(EligibilityAnswers.ToJson(result, item.Reference), EligibilityJson.Relaxed.CheckResponse)));
                 }
                 catch (FhirException e)
                 {
                     failed++;
                     var errors = e.Outcome.Issue.Select(issue => new UploadError(issue.Diagnostics ?? e.Message, issue.Expression.FirstOrDefault())).ToList();
-                    rows.Add(new EligibilityJobRow(i + 1, "error", JsonSerializer.Serialize(new PrecheckError(item.Reference, (int)e.Status, errors), EligibilityJson.Default.PrecheckError)));
+                    rows.Add(new EligibilityJobRow(i + 1, "error", JsonSerializer.Serialize(new PrecheckError(item.Reference, (int)e.Status, errors), EligibilityJson.Relaxed.PrecheckError)));
                 }
             }
 

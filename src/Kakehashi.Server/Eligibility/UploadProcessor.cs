@@ -225,6 +225,6 @@ public sealed class UploadProcessor(
     private static EligibilityJobRow Error(int row, int line, FhirException e)
     {
         var errors = e.Outcome.Issue.Select(i => new UploadError(i.Diagnostics ?? e.Message, i.Expression.FirstOrDefault())).ToList();
-        return new EligibilityJobRow(row, "error", JsonSerializer.Serialize(new RowError(line, (int)e.Status, errors), EligibilityJson.Default.RowError));
+        return new EligibilityJobRow(row, "error", JsonSerializer.Serialize(new RowError(line, (int)e.Status, errors), EligibilityJson.Relaxed.RowError));
     }
 }
