@@ -17,6 +17,7 @@ public static class EligibilityExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IResourceWriteInterceptor, CoverageRegistrationInterceptor>();
+        services.AddSingleton<Kakehashi.Fhir.Storage.IResourceWriteObserver, CoverageDeletionObserver>();
         // Checks are the platform's busiest read: their few statements stay prepared on their own connections.
         services.AddKeyedSingleton(PreparedPoolKey, (sp, _) => new SqlPreparedPool(sp.GetRequiredService<SqlDialect>(), 16));
         services.AddSingleton(sp => new EligibilityLookup(sp.GetRequiredService<SqlDialect>(), sp.GetRequiredKeyedService<SqlPreparedPool>(PreparedPoolKey)));

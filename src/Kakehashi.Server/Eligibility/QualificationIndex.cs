@@ -9,8 +9,9 @@ namespace Kakehashi.Server.Eligibility;
 /// <summary>
 /// Writes the eligibility index (<c>eligibility_qualifications</c>, <c>eligibility_public_expenses</c>)
 /// inside the transaction that writes the Coverage, so the index never disagrees with the
-/// record. A deleted Coverage leaves its row behind; every reader joins <c>resources</c> and
-/// ignores it, and the next registration of the same number replaces it.
+/// record. A deleted Coverage's rows are removed by <see cref="CoverageDeletionObserver"/>; every
+/// reader also joins <c>resources</c> and ignores a row whose Coverage is deleted, and the next
+/// registration of the same number replaces such a row.
 /// </summary>
 public static class QualificationIndex
 {

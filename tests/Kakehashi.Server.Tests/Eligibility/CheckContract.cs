@@ -66,6 +66,25 @@ public abstract class CheckContract(ServerFixture server)
     }
 
     [Fact]
+    public async Task ByInsuranceCard_DeletedOrCancelledQualification_IsNotFound()
+    {
+        var insurer = await CreateInsurerAsync(Admin);
+        var deleted = await RegisterAsync(Admin, insurer);
+        var cancelled = await RegisterAsync(Admin, insurer);
+        await (await Admin.DeleteAsync($"Coverage/{deleted.CoverageId}")).ExpectAsync(HttpStatusCode.NoContent);
+        var update = Coverage(cancelled.PatientId, cancelled.Member, status: "cancelled");
+        update["id"] = cancelled.CoverageId;
+        await (await Admin.SendAsync(HttpMethod.Put, $"Coverage/{cancelled.CoverageId}", update.ToJsonString())).ExpectAsync(HttpStatusCode.OK);
+        using var clerk = await ClerkAsync();
+
+        foreach (var insured in new[] { deleted, cancelled })
+        {
+            var answer = await (await CheckAsync(clerk, InsuranceCardCheck(insured))).ExpectAsync(HttpStatusCode.OK);
+            Assert.Equal("not-found", (string?)answer["status"]);
+        }
+    }
+
+    [Fact]
     public async Task ByInsuranceCard_WithoutBranch_TwinsAreAmbiguous_OthersFoundByBirthDate()
     {
         var insurer = await CreateInsurerAsync(Admin);
