@@ -19,6 +19,14 @@ public static partial class ClaimFeed
 
     public static bool IsFeedType(string type) => type is "Claim" or "ExplanationOfBenefit";
 
+    /// <summary>
+    /// A claim belongs to the feed when it names its insurer by an insurer number; other claims
+    /// (imported from other systems, e.g. test data) are stored as sent and not part of the views.
+    /// </summary>
+    public static bool NamesInsurerNumber(Resource resource) =>
+        (resource switch { Claim c => c.Insurer, ExplanationOfBenefit e => e.Insurer, _ => null })?.Identifier?.System
+            is KnownHistorySystems.InsurerNumber or KnownHistorySystems.InsurerNumberUri;
+
     public static bool IsProcedureSystem(string? system) =>
         system is KnownHistorySystems.MedicalProcedure or KnownHistorySystems.MedicalProcedureMaster;
 

@@ -28,6 +28,13 @@ public sealed class ClaimFeedInterceptor(ProcedureMaster master) : IResourceWrit
             return;
         }
 
+        // Insurers always write through the feed; anyone else's claim joins it by naming an insurer number.
+        var byInsurer = AuditScope.Current?.Caller is { OrganizationKind: KnownOrganizationKinds.Insurer };
+        if (!byInsurer && !ClaimFeed.NamesInsurerNumber(resource))
+        {
+            return;
+        }
+
         var (record, structural) = ClaimFeed.Read(resource);
         var issues = structural.ToList();
         if (record is not null)
