@@ -92,6 +92,24 @@ public abstract class ClaimFeedContract(ServerFixture server)
     }
 
     [Fact]
+    public async Task AClaimFromElsewhere_NamingNoInsurerNumber_IsStoredAsSent_AndStaysOutOfTheViews()
+    {
+        var patient = (string)(await CreatePatientAsync(Operator, "輸入"))["id"]!;
+        var imported = $$$"""
+        {"resourceType":"Claim","status":"active","use":"claim","patient":{"reference":"Patient/{{{patient}}}"},"created":"2026-10-05",
+         "type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/claim-type","code":"pharmacy"}]},
+         "priority":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/processpriority","code":"normal"}]},
+         "insurer":{"display":"Medicare"},"provider":{"display":"Example Pharmacy"},
+         "insurance":[{"sequence":1,"focal":true,"coverage":{"display":"Medicare"}}],
+         "item":[{"sequence":1,"productOrService":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"310965"}]},"servicedDate":"2026-10-05"}]}
+        """;
+        await Operator.CreateAsync(imported);
+
+        var history = await (await Operator.GetAsync($"Patient/{patient}/$medication-history")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Empty(Matches(history));
+    }
+
+    [Fact]
     public async Task Feed_InATransaction_OneBadClaimRollsBackTheOthers()
     {
         var (insurer, client, patient, pharmacy) = await SetUpAsync();
