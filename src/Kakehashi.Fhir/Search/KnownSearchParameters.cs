@@ -16,6 +16,8 @@ public static class KnownSearchParameters
     public const string List = "_list";
     public const string Text = "_text";
     public const string Content = "_content";
+    public const string Contained = "_contained";
+    public const string ContainedType = "_containedType";
 
     public const string Count = "_count";
     public const string Offset = "_offset";

@@ -24,7 +24,13 @@ public sealed class SearchIndex
 
     /// <summary>The folded text of <c>_text</c> and <c>_content</c> (see <see cref="SearchText"/>).</summary>
     public List<TextIndexEntry> Texts { get; } = [];
+
+    /// <summary>The values of the resources contained in this one, each under its own type (for <c>_contained</c>).</summary>
+    public List<ContainedIndex> Contained { get; } = [];
 }
+
+/// <summary>A contained resource's search values; its index rows are owned by <see cref="ContainedResources.OwnerId"/>.</summary>
+public sealed record ContainedIndex(string ResourceType, string LocalId, SearchIndex Index);
 
 /// <summary><paramref name="Normalized"/> is case-, accent- and width-folded (see <see cref="TextNormalizer"/>).</summary>
 public sealed record StringIndexEntry(string Param, string Normalized, string Exact);

@@ -65,6 +65,14 @@ public sealed class SearchIndexer(SearchParameterRegistry registry, Terminology.
             index.Texts.Add(new TextIndexEntry(KnownSearchParameters.Content, content));
         }
 
+        if (resource is DomainResource { Contained.Count: > 0 } container)
+        {
+            foreach (var contained in container.Contained.Where(c => !string.IsNullOrEmpty(c.Id)))
+            {
+                index.Contained.Add(new ContainedIndex(contained.TypeName, contained.Id!, Extract(contained)));
+            }
+        }
+
         return index;
     }
 

@@ -35,6 +35,12 @@ public sealed record SearchQuery(
     /// <summary>The signed paging cursor (<c>_cursor</c>) as received, not yet verified.</summary>
     public string? Cursor { get; init; }
 
+    /// <summary><c>_contained</c>: whether resources contained in others are searched.</summary>
+    public ContainedMode Contained { get; init; } = ContainedMode.Off;
+
+    /// <summary><c>_containedType=contained</c>: a contained match is returned itself, not its container.</summary>
+    public bool ReturnContained { get; init; }
+
     /// <summary>Who may see what: restricts matches, includes and counts before the query runs (see <see cref="Security.AccessRestriction"/>).</summary>
     public Security.AccessRestriction? Restriction { get; init; }
 

@@ -34,6 +34,19 @@ public sealed class SearchQueryParser(SearchParameterRegistry registry, Terminol
             }
         }
 
+        if (builder.Contained != ContainedMode.Off)
+        {
+            if (builder.Sort.Any(k => k.Param is not (KnownSearchParameters.Id or KnownSearchParameters.LastUpdated)))
+            {
+                throw FhirException.BadRequest("With _contained, _sort accepts only _lastUpdated and _id (of the resources returned).", KnownSearchParameters.Sort);
+            }
+
+            if (builder.Contained == ContainedMode.Both && builder.ReturnContained)
+            {
+                throw FhirException.NotSupported("_contained=both with _containedType=contained is not supported; use _containedType=container or _contained=true.");
+            }
+        }
+
         return new SearchQuery(resourceType, builder.Conditions, builder.Count, builder.Offset)
         {
             Sort = builder.Sort,
@@ -44,6 +57,8 @@ public sealed class SearchQueryParser(SearchParameterRegistry registry, Terminol
             Elements = builder.Elements,
             IgnoredParameters = builder.Ignored,
             Cursor = builder.Cursor,
+            Contained = builder.Contained,
+            ReturnContained = builder.ReturnContained,
         };
     }
 
@@ -91,6 +106,23 @@ public sealed class SearchQueryParser(SearchParameterRegistry registry, Terminol
                 return;
             case KnownSearchParameters.Type:
                 builder.Conditions.Add(ParseTypes(value));
+                return;
+            case KnownSearchParameters.Contained:
+                builder.Contained = value switch
+                {
+                    "false" => ContainedMode.Off,
+                    "true" => ContainedMode.Only,
+                    "both" => ContainedMode.Both,
+                    _ => throw Invalid(key, "expected true, false or both"),
+                };
+                return;
+            case KnownSearchParameters.ContainedType:
+                builder.ReturnContained = value switch
+                {
+                    "container" => false,
+                    "contained" => true,
+                    _ => throw Invalid(key, "expected container or contained"),
+                };
                 return;
             case KnownSearchParameters.List when value.Length > 0:
                 builder.Conditions.Add(ParseList(value));
@@ -233,5 +265,9 @@ public sealed class SearchQueryParser(SearchParameterRegistry registry, Terminol
         public List<string> Ignored { get; } = [];
 
         public string? Cursor { get; set; }
+
+        public ContainedMode Contained { get; set; }
+
+        public bool ReturnContained { get; set; }
     }
 }

@@ -36,9 +36,13 @@ internal sealed class SqlConditionBuilder(SqlStatement statement, Security.Acces
             where.Add(alias + ".resource_type = " + statement.Add(query.ResourceType));
         }
 
-        where.AddRange(query.Conditions.Select(c => ReferenceEquals(c, driver) ? Driven(c, owner) : Filter(c, owner)));
+        where.AddRange(Conditions(query, owner, driver));
         return string.Join(" AND ", where);
     }
+
+    /// <summary>The query's conditions on <paramref name="owner"/>, <paramref name="driver"/> in its set form.</summary>
+    public IEnumerable<string> Conditions(SearchQuery query, SqlOwner owner, SearchCondition? driver) =>
+        query.Conditions.Select(c => ReferenceEquals(c, driver) ? Driven(c, owner) : Filter(c, owner));
 
     /// <summary>The types the matches of a query can have, when it says.</summary>
     public static IReadOnlyList<string>? OwnerTypes(SearchQuery query) =>

@@ -127,7 +127,7 @@ internal static class SqlIncludeRunner
         }
 
         return string.Join(" OR ", groups.Select(g =>
-            $"({typeColumn} = {statement.Add(g.Key)} AND {idColumn} IN ({string.Join(", ", g.Select(s => statement.Add(s.Id)))}))"));
+            $"({typeColumn} = {statement.Add(g.Key)} AND {idColumn} IN ({string.Join(", ", g.Select(s => statement.Add(s.IndexId)))}))"));
     }
 
     private static string Limit => MaxPerStatement.ToString(CultureInfo.InvariantCulture);

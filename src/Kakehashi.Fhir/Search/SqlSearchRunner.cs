@@ -36,13 +36,19 @@ public static class SqlSearchRunner
             {
                 rows.RemoveAt(rows.Count - 1);
             }
+
+            if (query.ReturnContained && query.Contained != ContainedMode.Off)
+            {
+                rows = SqlContainedSearch.CutOut(rows);
+            }
         }
 
         int? total = null;
         if (query.Total == SearchTotalMode.Accurate)
         {
             var count = new SqlStatement("");
-            count.Text = "SELECT COUNT(*) FROM resources r WHERE " + new SqlConditionBuilder(count, query.Restriction).Where(query, "r", plan.Driver);
+            var (from, where) = Matches(query, plan, count);
+            count.Text = $"SELECT COUNT(*) FROM {from} WHERE {where}";
             total = (int)await executor.QueryScalarAsync(count, cancellationToken);
             // A count-only request (_count=0) has no next page to link to.
             hasMore = query.Count > 0 && total > query.Offset + query.Count;
@@ -52,8 +58,8 @@ public static class SqlSearchRunner
             // A bounded count: exact up to the cap, and never slower than reading that many index
             // rows however large the result. Past the cap the cap itself is reported, a lower bound.
             var count = new SqlStatement("");
-            count.Text = "SELECT COUNT(*) FROM (SELECT 1 AS one FROM resources r WHERE " + new SqlConditionBuilder(count, query.Restriction).Where(query, "r", plan.Driver)
-                + " LIMIT " + Invariant(EstimateCap + 1) + ") bounded";
+            var (from, where) = Matches(query, plan, count);
+            count.Text = $"SELECT COUNT(*) FROM (SELECT 1 AS one FROM {from} WHERE {where} LIMIT {Invariant(EstimateCap + 1)}) bounded";
             total = (int)Math.Min(await executor.QueryScalarAsync(count, cancellationToken), EstimateCap);
         }
         else if (!hasMore && (rows.Count > 0 || query.Offset == 0) && query.Count > 0)
@@ -74,17 +80,35 @@ public static class SqlSearchRunner
     private static SqlStatement PageStatement(SearchQuery query, SqlSearchPlan plan)
     {
         var statement = new SqlStatement("");
-        var where = new SqlConditionBuilder(statement, query.Restriction).Where(query, "r", plan.Driver);
+        var (from, where) = Matches(query, plan, statement);
         var keys = SortKeys(query.Sort, statement);
+        // A contained match is a row of contained_resources (o) inside its container (r): the
+        // page carries its owner id, and the container's version gives the JSON to cut it from.
+        var entries = query.ReturnContained && query.Contained != ContainedMode.Off;
+        if (entries)
+        {
+            keys.Add(("o.id", false, false));
+        }
+
         var columns = string.Concat(keys.Select((k, i) => $", {k.Expression} AS k{Invariant(i)}"));
         var inner = string.Join(", ", keys.Select((k, i) => $"k{Invariant(i)}" + Direction(k)));
         var outer = string.Join(", ", keys.Select((k, i) => $"p.k{Invariant(i)}" + Direction(k)));
-        statement.Text = "SELECT v.resource_type, v.id, v.version_id, v.last_updated, v.is_deleted, v.data"
-            + $" FROM (SELECT r.resource_type, r.id, r.version_id{columns} FROM resources r WHERE {where}"
+        statement.Text = (entries ? "SELECT p.o_type, p.o_id" : "SELECT v.resource_type, v.id") + ", v.version_id, v.last_updated, v.is_deleted, v.data"
+            + $" FROM (SELECT {(entries ? "o.resource_type AS o_type, o.id AS o_id, " : "")}r.resource_type, r.id, r.version_id{columns}"
+            + $" FROM {from} WHERE {where}"
             + $" ORDER BY {inner} LIMIT {Invariant(query.Count + 1)} OFFSET {Invariant(query.Offset)}) p"
             + " JOIN resource_versions v ON v.resource_type = p.resource_type AND v.id = p.id AND v.version_id = p.version_id"
             + " ORDER BY " + outer;
         return statement;
+    }
+
+    /// <summary>Where the matches come from: resources (r), or with <c>_contained</c> the containers or contained rows (o within r).</summary>
+    private static (string From, string Where) Matches(SearchQuery query, SqlSearchPlan plan, SqlStatement statement)
+    {
+        var builder = new SqlConditionBuilder(statement, query.Restriction);
+        return query.Contained == ContainedMode.Off
+            ? ("resources r", builder.Where(query, "r", plan.Driver))
+            : SqlContainedSearch.Matches(query, plan, builder, statement);
     }
 
     // Only value keys say NULLS LAST: on a column SQLite could walk in order, it would stop using the index.

@@ -13,7 +13,14 @@ public sealed record StoredResource(
     bool IsDeleted,
     byte[] Json)
 {
-    public string Key => ResourceType + "/" + Id;
+    /// <summary>For a contained resource returned by a search (<c>_containedType=contained</c>): its container's key.</summary>
+    public string? ContainerKey { get; init; }
+
+    /// <summary><c>Type/id</c>, or <c>ContainerType/containerId#id</c> for a contained resource.</summary>
+    public string Key => ContainerKey is null ? ResourceType + "/" + Id : ContainerKey + "#" + Id;
+
+    /// <summary>The id its search-index rows carry (see <see cref="Search.ContainedResources"/>).</summary>
+    public string IndexId => ContainerKey is null ? Id : ContainerKey + "#" + Id;
 
     public string ETag => "W/\"" + VersionId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\"";
 }

@@ -23,6 +23,26 @@ internal static class SqlIndexRows
 
     public static async Task DeleteAsync(SqlCommandRunner runner, string resourceType, string id, CancellationToken cancellationToken)
     {
+        var containedCount = new SqlStatement("SELECT COUNT(*) FROM contained_resources WHERE container_type = @p0 AND container_id = @p1");
+        containedCount.Add(resourceType);
+        containedCount.Add(id);
+        if (await runner.QueryScalarAsync(containedCount, cancellationToken) > 0)
+        {
+            foreach (var table in Tables)
+            {
+                var delete = new SqlStatement("DELETE FROM " + table + " WHERE (resource_type, id) IN"
+                    + " (SELECT c.resource_type, c.id FROM contained_resources c WHERE c.container_type = @p0 AND c.container_id = @p1)");
+                delete.Add(resourceType);
+                delete.Add(id);
+                await runner.ExecuteAsync(delete, cancellationToken);
+            }
+
+            var forget = new SqlStatement("DELETE FROM contained_resources WHERE container_type = @p0 AND container_id = @p1");
+            forget.Add(resourceType);
+            forget.Add(id);
+            await runner.ExecuteAsync(forget, cancellationToken);
+        }
+
         foreach (var table in Tables)
         {
             var delete = new SqlStatement("DELETE FROM " + table + " WHERE resource_type = @p0 AND id = @p1");
@@ -50,6 +70,17 @@ internal static class SqlIndexRows
             e => [e.Param, e.Value], cancellationToken);
         await InsertAsync(runner, "idx_text (resource_type, id, param, content)", resourceType, id, index.Texts,
             e => [e.Param, e.Text], cancellationToken);
+        foreach (var contained in index.Contained)
+        {
+            var owner = ContainedResources.OwnerId(resourceType, id, contained.LocalId);
+            var row = new SqlStatement("INSERT INTO contained_resources (container_type, container_id, resource_type, id) VALUES (@p0, @p1, @p2, @p3)");
+            row.Add(resourceType);
+            row.Add(id);
+            row.Add(contained.ResourceType);
+            row.Add(owner);
+            await runner.ExecuteAsync(row, cancellationToken);
+            await InsertAsync(runner, contained.ResourceType, owner, contained.Index, cancellationToken);
+        }
     }
 
     private static async Task InsertAsync<T>(SqlCommandRunner runner, string tableAndColumns, string resourceType, string id, List<T> entries, Func<T, object?[]> values, CancellationToken cancellationToken)
