@@ -19,7 +19,7 @@ public static class EligibilityExtensions
         services.AddSingleton<IResourceWriteInterceptor, CoverageRegistrationInterceptor>();
         services.AddSingleton<Kakehashi.Fhir.Storage.IResourceWriteObserver, CoverageDeletionObserver>();
         // Checks are the platform's busiest read: their few statements stay prepared on their own connections.
-        services.AddKeyedSingleton(PreparedPoolKey, (sp, _) => new SqlPreparedPool(sp.GetRequiredService<SqlDialect>(), 16));
+        services.AddKeyedSingleton(PreparedPoolKey, (sp, _) => new SqlPreparedPool(sp.GetRequiredService<SqlDialect>(), sp.GetRequiredService<IOptions<EligibilityOptions>>().Value.LookupConnections));
         services.AddSingleton(sp => new EligibilityLookup(sp.GetRequiredService<SqlDialect>(), sp.GetRequiredKeyedService<SqlPreparedPool>(PreparedPoolKey)));
         services.AddSingleton<ConsentRecorder>();
         services.AddSingleton(sp => new EligibilityChecker(

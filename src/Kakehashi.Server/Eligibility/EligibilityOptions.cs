@@ -23,6 +23,10 @@ public sealed class EligibilityOptions
     [Range(1, 5000)]
     public int UploadBatchSize { get; set; } = 200;
 
+    /// <summary>Open connections kept, with their statements prepared, for checks (more are opened under a burst and closed after).</summary>
+    [Range(1, 1000)]
+    public int LookupConnections { get; set; } = 32;
+
     /// <summary>Finished jobs (and their per-row results) are deleted after this many days.</summary>
     [Range(1, 3650)]
     public int JobRetentionDays { get; set; } = 7;
