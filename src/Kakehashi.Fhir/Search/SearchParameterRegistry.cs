@@ -8,23 +8,32 @@ namespace Kakehashi.Fhir.Search;
 /// definitions shipped in the Firely SDK plus the <c>Resource</c>-level ones (which the SDK does
 /// not list); more can be added at run time. Reads are lock-free over an immutable snapshot so
 /// the registry can be a singleton shared by every request.
+/// <para>
+/// Two layers: the fixed definitions (the SDK's, packages', <see cref="Add"/>) and those of stored
+/// <c>SearchParameter</c> resources, kept per resource id (<see cref="Register"/>) so that an
+/// update, retirement or deletion of the resource takes its definitions back — and a fixed
+/// definition that one of them had replaced applies again.
+/// </para>
 /// </summary>
 public sealed class SearchParameterRegistry
 {
     private static readonly Lazy<SearchParameterRegistry> SharedInstance = new(() => new SearchParameterRegistry());
 
     private readonly Lock _writeLock = new();
+    private readonly Dictionary<string, Dictionary<string, SearchParameterDefinition>> _fixed = new(StringComparer.Ordinal);
+
+    // In registration order, so that of two resources defining the same code the later one wins, as before.
+    private readonly List<(string ResourceId, IReadOnlyList<SearchParameterDefinition> Definitions)> _stored = [];
     private volatile Snapshot _snapshot;
 
     public SearchParameterRegistry()
     {
-        var byType = new Dictionary<string, Dictionary<string, SearchParameterDefinition>>(StringComparer.Ordinal);
         foreach (var definition in CommonDefinitions().Concat(SdkDefinitions()))
         {
-            Put(byType, definition);
+            Put(_fixed, definition);
         }
 
-        _snapshot = new Snapshot(byType, 0);
+        _snapshot = new Snapshot(_fixed, 0);
     }
 
     /// <summary>The process-wide registry for hosts that do not use dependency injection.</summary>
@@ -66,18 +75,46 @@ public sealed class SearchParameterRegistry
         return [.. common.Where(c => !own.ContainsKey(c.Code)), .. own.Values];
     }
 
-    /// <summary>Adds or replaces a definition (for example from a posted SearchParameter resource).</summary>
+    /// <summary>Adds or replaces a fixed definition (for example from a FHIR package).</summary>
     public void Add(SearchParameterDefinition definition)
     {
         lock (_writeLock)
         {
-            var copy = _snapshot.ByType.ToDictionary(
-                pair => pair.Key,
-                pair => new Dictionary<string, SearchParameterDefinition>(pair.Value, StringComparer.Ordinal),
-                StringComparer.Ordinal);
-            Put(copy, definition);
-            _snapshot = new Snapshot(copy, _snapshot.Version + 1);
+            Put(_fixed, definition);
+            Rebuild();
         }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="definitions"/> what the SearchParameter resource <paramref name="resourceId"/>
+    /// defines, replacing whatever it defined before; none (a retired or deleted resource) unregisters it.
+    /// </summary>
+    public void Register(string resourceId, IReadOnlyList<SearchParameterDefinition> definitions)
+    {
+        lock (_writeLock)
+        {
+            _stored.RemoveAll(s => s.ResourceId == resourceId);
+            if (definitions.Count > 0)
+            {
+                _stored.Add((resourceId, definitions));
+            }
+
+            Rebuild();
+        }
+    }
+
+    private void Rebuild()
+    {
+        var byType = _fixed.ToDictionary(
+            pair => pair.Key,
+            pair => new Dictionary<string, SearchParameterDefinition>(pair.Value, StringComparer.Ordinal),
+            StringComparer.Ordinal);
+        foreach (var definition in _stored.SelectMany(s => s.Definitions))
+        {
+            Put(byType, definition);
+        }
+
+        _snapshot = new Snapshot(byType, _snapshot.Version + 1);
     }
 
     private static void Put(Dictionary<string, Dictionary<string, SearchParameterDefinition>> byType, SearchParameterDefinition definition)

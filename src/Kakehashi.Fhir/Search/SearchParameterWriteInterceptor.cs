@@ -9,28 +9,38 @@ namespace Kakehashi.Fhir.Search;
 /// resources written from then on are indexed for it, and <c>$reindex</c> indexes those written
 /// before. A definition the engine cannot index is refused (400) rather than stored and silently
 /// ignored. Registering only after the commit means that a rolled-back write (a failed
-/// transaction Bundle) leaves no parameter behind that nothing stored defines.
+/// transaction Bundle) leaves no parameter behind that nothing stored defines. An update
+/// replaces what the resource defined; retiring or deleting it (seen as a write observer, since
+/// deletions carry no resource to intercept) takes its definitions back.
 /// </summary>
-public sealed class SearchParameterWriteInterceptor(SearchParameterRegistry registry) : IResourceWriteInterceptor
+public sealed class SearchParameterWriteInterceptor(SearchParameterRegistry registry) : IResourceWriteInterceptor, IResourceWriteObserver
 {
     /// <summary>Last, so that nothing after it can still refuse the resource.</summary>
     public int Order => int.MaxValue;
 
     public ValueTask OnWritingAsync(Resource resource, IResourceTransaction transaction, CancellationToken cancellationToken)
     {
-        if (resource is SearchParameter { Status: not PublicationStatus.Retired } parameter)
+        if (resource is SearchParameter parameter)
         {
             // Validated now, so that an unusable definition fails the write.
-            var definitions = SearchParameterResources.ToDefinitions(parameter);
-            transaction.OnCommitted(() =>
-            {
-                foreach (var definition in definitions)
-                {
-                    registry.Add(definition);
-                }
-            });
+            IReadOnlyList<SearchParameterDefinition> definitions = parameter.Status == PublicationStatus.Retired
+                ? []
+                : SearchParameterResources.ToDefinitions(parameter);
+            // The service sets the id before interceptors run.
+            var id = parameter.Id ?? throw new InvalidOperationException("A SearchParameter is written without an id.");
+            transaction.OnCommitted(() => registry.Register(id, definitions));
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    public System.Threading.Tasks.Task OnWrittenAsync(ResourceWrite write, IResourceTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (write.IsDeleted && write.ResourceType == "SearchParameter")
+        {
+            transaction.OnCommitted(() => registry.Register(write.Id, []));
+        }
+
+        return System.Threading.Tasks.Task.CompletedTask;
     }
 }

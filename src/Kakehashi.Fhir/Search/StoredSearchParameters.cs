@@ -23,11 +23,9 @@ public sealed class StoredSearchParameters(IResourceStore store, SearchParameter
                 {
                     try
                     {
-                        foreach (var definition in SearchParameterResources.ToDefinitions(parameter))
-                        {
-                            registry.Add(definition);
-                            registered++;
-                        }
+                        var definitions = SearchParameterResources.ToDefinitions(parameter);
+                        registry.Register(stored.Id, definitions);
+                        registered += definitions.Count;
                     }
                     catch (FhirException)
                     {

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Kakehashi.Fhir.Interactions;
 using Kakehashi.Fhir.Operations.Search;
 using Kakehashi.Fhir.Search;
+using Kakehashi.Fhir.Storage;
 using Kakehashi.Fhir.Terminology;
 using Kakehashi.Server.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -35,7 +36,9 @@ public static class SearchOperationsExtensions
             PackageSearchParameters.Register(registry, PackagesFolder(sp.GetRequiredService<IHostEnvironment>()));
             return registry;
         });
-        services.AddSingleton<IResourceWriteInterceptor, SearchParameterWriteInterceptor>();
+        services.AddSingleton<SearchParameterWriteInterceptor>();
+        services.AddSingleton<IResourceWriteInterceptor>(sp => sp.GetRequiredService<SearchParameterWriteInterceptor>());
+        services.AddSingleton<IResourceWriteObserver>(sp => sp.GetRequiredService<SearchParameterWriteInterceptor>());
         services.AddSingleton<StoredSearchParameters>();
         services.AddSingleton<ReindexJobs>();
         services.AddSingleton<IFhirOperation, ReindexOperation>();

@@ -111,6 +111,43 @@ public abstract class SearchParameterContract(ServerFixture server) : SearchTest
     }
 
     [Fact]
+    public async Task RuntimeSearchParameter_Deleted_IsUnregistered()
+    {
+        var code = FhirHttp.Unique("nick");
+        var extension = "urn:kakehashi:test:" + code;
+        var parameter = (string)(await Client.CreateAsync(SearchParameter(code, extension)))["id"]!;
+        var patient = await CreateAsync(Nicknamed(extension, "Jiro"));
+        await ExpectAsync($"Patient?{code}=jiro", patient);
+
+        await (await Client.DeleteAsync("SearchParameter/" + parameter)).ExpectAsync(HttpStatusCode.NoContent);
+
+        await ExpectBadRequestAsync($"Patient?{code}=jiro&{Mine}", code);
+    }
+
+    [Fact]
+    public async Task RuntimeSearchParameter_RetiredOrRenamed_TakesItsOldCodeBack()
+    {
+        var code = FhirHttp.Unique("nick");
+        var renamed = FhirHttp.Unique("nick");
+        var extension = "urn:kakehashi:test:" + code;
+        var created = await Client.CreateAsync(SearchParameter(code, extension));
+        var id = (string)created["id"]!;
+        var patient = await CreateAsync(Nicknamed(extension, "Saburo"));
+        await ExpectAsync($"Patient?{code}=saburo", patient);
+
+        var update = JsonNode.Parse(SearchParameter(renamed, extension))!;
+        update["id"] = id;
+        await (await Client.SendAsync(HttpMethod.Put, "SearchParameter/" + id, update.ToJsonString())).ExpectAsync(HttpStatusCode.OK);
+        await ExpectBadRequestAsync($"Patient?{code}=saburo&{Mine}", code);
+        var later = await CreateAsync(Nicknamed(extension, "Saburo"));
+        await ExpectAsync($"Patient?{renamed}=saburo", later);
+
+        update["status"] = "retired";
+        await (await Client.SendAsync(HttpMethod.Put, "SearchParameter/" + id, update.ToJsonString())).ExpectAsync(HttpStatusCode.OK);
+        await ExpectBadRequestAsync($"Patient?{renamed}=saburo&{Mine}", renamed);
+    }
+
+    [Fact]
     public async Task InvalidSearchParameter_Is400_AndUnknownJob_Is404()
     {
         var bad = """{"resourceType":"SearchParameter","url":"urn:kakehashi:test:bad","name":"bad","status":"active","description":"x","code":"bad","base":["Patient"],"type":"string","expression":"Patient.name.where("}""";
