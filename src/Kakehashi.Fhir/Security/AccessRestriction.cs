@@ -18,6 +18,9 @@ public sealed record AccessRestriction
 
     /// <summary>When set, resources of a patient only if that patient's consent covers them.</summary>
     public ConsentRequirement? Consent { get; init; }
+
+    /// <summary>When set, resources of a patient only if the caller's organization stands in a relationship to that patient.</summary>
+    public RelationshipRequirement? Relationship { get; init; }
 }
 
 /// <summary>
@@ -34,4 +37,45 @@ public sealed record ConsentRequirement(
 {
     /// <summary>Patients under an active break-the-glass grant for this caller.</summary>
     public IReadOnlyList<string> EmergencyCompartments { get; init; } = [];
+}
+
+/// <summary>
+/// Patient data is visible only for patients with whom the caller's organization stands in a
+/// standing relationship recorded by a capability of the server (an insurer and its insured
+/// persons): a row of <see cref="Table"/> whose <see cref="PatientColumn"/> is the patient's id
+/// and whose <see cref="OrganizationColumn"/> is one of <see cref="Organizations"/> — or data the
+/// organization wrote itself (its author tag <see cref="AuthorOrganization"/>).
+/// </summary>
+public sealed record RelationshipRequirement
+{
+    public RelationshipRequirement(string table, string patientColumn, string organizationColumn, IReadOnlyList<string> organizations, string authorOrganization)
+    {
+        // The names are rendered into SQL: only plain identifiers chosen by server code.
+        foreach (var name in (string[])[table, patientColumn, organizationColumn])
+        {
+            if (name.Length == 0 || !name.All(c => c is (>= 'a' and <= 'z') or '_' or (>= '0' and <= '9')))
+            {
+                throw new ArgumentException($"'{name}' is not a plain SQL identifier.", nameof(table));
+            }
+        }
+
+        if (organizations.Count == 0)
+        {
+            throw new ArgumentException("A relationship names at least one organization value.", nameof(organizations));
+        }
+
+        (Table, PatientColumn, OrganizationColumn, Organizations, AuthorOrganization) = (table, patientColumn, organizationColumn, organizations, authorOrganization);
+    }
+
+    public string Table { get; }
+
+    /// <summary>Holds the bare patient id (without <c>Patient/</c>).</summary>
+    public string PatientColumn { get; }
+
+    public string OrganizationColumn { get; }
+
+    /// <summary>The organization's identifier as the table may hold it (several spellings of one number).</summary>
+    public IReadOnlyList<string> Organizations { get; }
+
+    public string AuthorOrganization { get; }
 }

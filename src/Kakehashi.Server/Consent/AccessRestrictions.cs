@@ -1,4 +1,5 @@
 using Kakehashi.Fhir.Security;
+using Kakehashi.Server.Eligibility;
 using Kakehashi.Server.Security;
 
 namespace Kakehashi.Server.Consent;
@@ -7,7 +8,7 @@ namespace Kakehashi.Server.Consent;
 /// What a caller may see, as the <see cref="AccessRestriction"/> the search engine applies in
 /// SQL: a patient their own compartment; staff and systems of medical institutions and
 /// pharmacies the patient data their organization wrote, that consent covers, or that an
-/// emergency grant opens.
+/// emergency grant opens; insurers the data of their own insured persons and what they wrote.
 /// </summary>
 public sealed class AccessRestrictions(AccessPolicy policy, EmergencyAccessStore emergency, TimeProvider time)
 {
@@ -16,6 +17,11 @@ public sealed class AccessRestrictions(AccessPolicy policy, EmergencyAccessStore
         if (caller.Role == KnownRoles.Patient)
         {
             return new CallerAccess(new AccessRestriction { PatientCompartments = ["Patient/" + caller.PatientId] }, []);
+        }
+
+        if (caller.Role == KnownRoles.InsurerStaff && caller.OrganizationCode is { } insurer)
+        {
+            return new CallerAccess(new AccessRestriction { Relationship = QualificationIndex.InsuredBy(insurer) }, []);
         }
 
         if (!ConsentBinding.Binds(caller) || policy.ConsentCategoryByType.Count == 0)
@@ -33,6 +39,6 @@ public sealed class AccessRestrictions(AccessPolicy policy, EmergencyAccessStore
     }
 }
 
-/// <param name="Restriction">Null when the role policy alone decides (insurers, municipalities, the operator).</param>
+/// <param name="Restriction">Null when the role policy alone decides (municipalities, the operator).</param>
 /// <param name="EmergencyPatients">Patients seen under a break-the-glass grant in force.</param>
 public sealed record CallerAccess(AccessRestriction? Restriction, IReadOnlyList<string> EmergencyPatients);

@@ -1,5 +1,6 @@
 using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Interactions;
+using Kakehashi.Fhir.Security;
 using Kakehashi.Fhir.Storage;
 using Kakehashi.Fhir.Storage.Sql;
 using Kakehashi.Server.Audit;
@@ -10,7 +11,8 @@ namespace Kakehashi.Server.Consent;
 /// <summary>
 /// Before a write: refuses a malformed Consent (422, naming the element) so that the grant index
 /// never disagrees with the record, and stamps what a consent-bound organization writes with its
-/// author tag — it always sees its own records, and a client cannot claim another's.
+/// author tag — it always sees its own records, and a client cannot claim another's. Insurers'
+/// writes of patient data are stamped too (they see their insured persons and what they wrote).
 /// </summary>
 public sealed class ConsentWriteInterceptor(AccessPolicy policy) : IResourceWriteInterceptor
 {
@@ -24,7 +26,7 @@ public sealed class ConsentWriteInterceptor(AccessPolicy policy) : IResourceWrit
             _ = ConsentReader.Grants(consent);
         }
 
-        if (AuditScope.Current?.Caller is { } caller && ConsentBinding.Binds(caller) && policy.ConsentCategoryByType.ContainsKey(resource.TypeName))
+        if (AuditScope.Current?.Caller is { } caller && caller.OrganizationCode is not null && IsAuthorTagged(caller, resource.TypeName))
         {
             resource.Meta ??= new Meta();
             resource.Meta.Tag.RemoveAll(t => t.System == SqlAccessPredicate.AuthorTagSystem);
@@ -33,4 +35,10 @@ public sealed class ConsentWriteInterceptor(AccessPolicy policy) : IResourceWrit
 
         return ValueTask.CompletedTask;
     }
+
+    // What the restriction of the caller's organization lets through by authorship: consent-bound
+    // organizations' writes of consent-governed types, an insurer's writes of patient data.
+    private bool IsAuthorTagged(AccessContext caller, string type) =>
+        (ConsentBinding.Binds(caller) && policy.ConsentCategoryByType.ContainsKey(type)) ||
+        (caller.Role == KnownRoles.InsurerStaff && policy.PatientCompartment.ContainsKey(type));
 }

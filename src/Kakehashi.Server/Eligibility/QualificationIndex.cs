@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Kakehashi.Fhir.Errors;
+using Kakehashi.Fhir.Security;
 using Kakehashi.Fhir.Storage.Sql;
 using Kakehashi.Server.Security;
 
@@ -15,6 +16,18 @@ namespace Kakehashi.Server.Eligibility;
 /// </summary>
 public static class QualificationIndex
 {
+    /// <summary>
+    /// An insurer sees the patient data of the persons it holds a qualification for (active or
+    /// ended, as long as the Coverage exists) and what it wrote itself. The number is matched as
+    /// registered: an 8-digit number with a leading 00 is also a 6-digit 国保 number.
+    /// </summary>
+    public static RelationshipRequirement InsuredBy(string insurerNumber)
+    {
+        var canonical = InsuranceNumbers.CanonicalInsurer(insurerNumber);
+        IReadOnlyList<string> spellings = canonical.Length == 6 ? [canonical, "00" + canonical] : [canonical];
+        return new RelationshipRequirement("eligibility_qualifications", "patient_id", "insurer_number", spellings, insurerNumber);
+    }
+
     public static async Task RemoveAsync(ISqlTransaction tx, string coverageId, CancellationToken cancellationToken)
     {
         await ExecuteAsync(tx, "DELETE FROM eligibility_qualifications WHERE coverage_id = @p0", cancellationToken, coverageId);

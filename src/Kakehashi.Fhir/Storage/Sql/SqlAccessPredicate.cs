@@ -36,6 +36,11 @@ public static class SqlAccessPredicate
             parts.Add(Consented(consent, statement, alias));
         }
 
+        if (restriction.Relationship is { } relationship)
+        {
+            parts.Add(Related(relationship, statement, alias));
+        }
+
         return parts.Count == 0 ? null : "(" + string.Join(" AND ", parts) + ")";
     }
 
@@ -61,8 +66,21 @@ public static class SqlAccessPredicate
             string.Join(" ", types.Select(t => $"WHEN {statement.Add(t)} THEN {statement.Add(consent.CategoryByType[t])}")) + " END";
         options.Add($"EXISTS (SELECT 1 FROM consent_grants g WHERE g.organization_code = {statement.Add(consent.OrganizationCode)}"
             + $" AND g.category = {category} AND g.patient_key = {alias}.shard_key AND g.valid_from <= {at} AND g.valid_until > {at})");
-        options.Add($"EXISTS (SELECT 1 FROM idx_token w WHERE w.resource_type = {alias}.resource_type AND w.id = {alias}.id"
-            + $" AND w.param = '_tag' AND w.system = {statement.Add(AuthorTagSystem)} AND w.code = {statement.Add(consent.OrganizationCode)})");
+        options.Add(AuthoredBy(consent.OrganizationCode, statement, alias));
         return "(" + string.Join(" OR ", options) + ")";
     }
+
+    private static string Related(RelationshipRequirement relationship, SqlStatement statement, string alias)
+    {
+        // shard_key is 'Patient/' + id: the id starts at the 9th character (1-based in both dialects).
+        var organizations = string.Join(", ", relationship.Organizations.Select(statement.Add));
+        return $"({alias}.shard_key NOT LIKE {PatientKeyPattern}"
+            + $" OR EXISTS (SELECT 1 FROM {relationship.Table} rel WHERE rel.{relationship.PatientColumn} = substr({alias}.shard_key, 9)"
+            + $" AND rel.{relationship.OrganizationColumn} IN ({organizations}))"
+            + $" OR {AuthoredBy(relationship.AuthorOrganization, statement, alias)})";
+    }
+
+    private static string AuthoredBy(string organization, SqlStatement statement, string alias) =>
+        $"EXISTS (SELECT 1 FROM idx_token w WHERE w.resource_type = {alias}.resource_type AND w.id = {alias}.id"
+            + $" AND w.param = '_tag' AND w.system = {statement.Add(AuthorTagSystem)} AND w.code = {statement.Add(organization)})";
 }
