@@ -5,7 +5,9 @@ namespace Kakehashi.Fhir.Interactions;
 
 /// <summary>
 /// The patient compartment a resource belongs to: the key a distributed PostgreSQL (Citus)
-/// would shard on, so that one patient's data lives together (docs/adr/0002-postgres-shard-key.md).
+/// would shard on, so that one patient's data lives together (docs/adr/0002-postgres-shard-key.md),
+/// and what consent and the patient portal are enforced on. A document Bundle belongs to the
+/// subject of its Composition (<see cref="DocumentPatients"/>).
 /// </summary>
 public static class ShardKeys
 {
@@ -16,6 +18,11 @@ public static class ShardKeys
         if (resource is Patient)
         {
             return "Patient/" + resource.Id;
+        }
+
+        if (resource is Bundle bundle && DocumentPatients.KeyOf(bundle) is { } document)
+        {
+            return document;
         }
 
         foreach (var param in PatientParams)

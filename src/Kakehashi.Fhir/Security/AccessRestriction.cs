@@ -16,6 +16,13 @@ public sealed record AccessRestriction
     /// </summary>
     public IReadOnlyList<string>? PatientCompartments { get; init; }
 
+    /// <summary>
+    /// With <see cref="PatientCompartments"/>: types visible only inside those compartments, never
+    /// as data of no patient — Bundle, of which only documents belong to a patient (a patient
+    /// must not read other stored Bundles either).
+    /// </summary>
+    public IReadOnlyList<string> CompartmentOnlyTypes { get; init; } = [];
+
     /// <summary>When set, resources of a patient only if that patient's consent covers them.</summary>
     public ConsentRequirement? Consent { get; init; }
 

@@ -16,7 +16,7 @@ public sealed class AccessRestrictions(AccessPolicy policy, EmergencyAccessStore
     {
         if (caller.Role == KnownRoles.Patient)
         {
-            return new CallerAccess(new AccessRestriction { PatientCompartments = ["Patient/" + caller.PatientId] }, []);
+            return new CallerAccess(new AccessRestriction { PatientCompartments = ["Patient/" + caller.PatientId], CompartmentOnlyTypes = policy.StoredCompartmentTypes }, []);
         }
 
         if (caller.Role == KnownRoles.InsurerStaff && caller.OrganizationCode is { } insurer)

@@ -1,3 +1,5 @@
+using Kakehashi.Fhir.Formats;
+using Kakehashi.Fhir.Search;
 using Kakehashi.Fhir.Storage;
 using Kakehashi.Fhir.Storage.Sql;
 using Kakehashi.Storage.Postgres;
@@ -25,12 +27,15 @@ public static class StorageExtensions
         return builder;
     }
 
-    /// <summary>Applies pending schema migrations before the server accepts requests.</summary>
+    /// <summary>Applies pending schema migrations (and the compartment refreshes they ask for) before the server accepts requests.</summary>
     public static async Task InitializeStorageAsync(this WebApplication app)
     {
         var store = app.Services.GetRequiredService<SqlResourceStore>();
         var applied = await store.MigrateAsync(CancellationToken.None);
         var provider = store.Dialect.Name;
-        app.Logger.LogInformation("Storage {Provider} ready; migrations applied now: {Count}", provider, applied.Count);
+        // Rows whose patient compartment a migration asked to derive again (compartment_refresh): before anything is served.
+        var refresh = new CompartmentRefresh(store, app.Services.GetRequiredService<SearchIndexer>(), app.Services.GetRequiredService<FhirSerializer>());
+        var moved = await refresh.RunAsync(CancellationToken.None);
+        app.Logger.LogInformation("Storage {Provider} ready; migrations applied now: {Count}; rows moved to another compartment: {Moved}", provider, applied.Count, moved);
     }
 }

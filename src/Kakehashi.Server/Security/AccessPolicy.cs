@@ -18,10 +18,21 @@ public sealed class AccessPolicy
     {
         this.roles = roles;
         PatientCompartment = patientCompartment;
+        StoredCompartmentTypes = [.. patientCompartment.Where(p => p.Value == StoredCompartment).Select(p => p.Key).Order(StringComparer.Ordinal)];
         ConsentCategoryByType = consentCategoryByType;
     }
 
+    /// <summary>
+    /// The <c>patientCompartment</c> value of a type whose patient the server derives on write
+    /// (a document Bundle: its Composition's subject) rather than a search parameter: the portal
+    /// sees such a type only inside its own compartment, enforced in SQL.
+    /// </summary>
+    public const string StoredCompartment = "_compartment";
+
     public IReadOnlyDictionary<string, string> PatientCompartment { get; }
+
+    /// <summary>The types whose <c>patientCompartment</c> is <see cref="StoredCompartment"/>.</summary>
+    public IReadOnlyList<string> StoredCompartmentTypes { get; }
 
     /// <summary>
     /// <c>consentCategories</c>: the consent category that covers each type of patient data

@@ -295,7 +295,7 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
         }
 
         var narrowing = new List<KeyValuePair<string, string>>();
-        if (caller.Role == KnownRoles.Patient && policy.PatientCompartment.TryGetValue(type, out var param))
+        if (caller.Role == KnownRoles.Patient && policy.PatientCompartment.TryGetValue(type, out var param) && param != AccessPolicy.StoredCompartment)
         {
             narrowing.Add(param == "_id" ? new("_id", caller.PatientId!) : new(param, "Patient/" + caller.PatientId));
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Kakehashi.Fhir.Interactions;
 using Kakehashi.Fhir.Storage;
 
 namespace Kakehashi.Server.Security;
@@ -23,6 +24,13 @@ public static class PatientReferences
         try
         {
             using var document = JsonDocument.Parse(stored.Json);
+            if (stored.ResourceType == "Bundle")
+            {
+                // A document is its Composition's subject's (an unlinked one names nobody here).
+                var key = DocumentPatients.KeyOfJson(document.RootElement);
+                return key == DocumentPatients.UnlinkedKey ? null : key;
+            }
+
             foreach (var name in Properties)
             {
                 if (document.RootElement.TryGetProperty(name, out var element) && element.ValueKind == JsonValueKind.Object &&

@@ -28,7 +28,13 @@ public static class SqlAccessPredicate
         if (restriction.PatientCompartments is { } compartments)
         {
             var own = compartments.Count == 0 ? "1 = 0" : $"{alias}.shard_key IN ({string.Join(", ", compartments.Select(statement.Add))})";
-            parts.Add($"({own} OR {alias}.shard_key NOT LIKE {PatientKeyPattern})");
+            var nobodys = $"{alias}.shard_key NOT LIKE {PatientKeyPattern}";
+            if (restriction.CompartmentOnlyTypes.Count > 0)
+            {
+                nobodys = $"({nobodys} AND {alias}.resource_type NOT IN ({string.Join(", ", restriction.CompartmentOnlyTypes.Select(statement.Add))}))";
+            }
+
+            parts.Add($"({own} OR {nobodys})");
         }
 
         if (restriction.Consent is { CategoryByType.Count: > 0 } consent)
