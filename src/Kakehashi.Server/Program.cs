@@ -1,4 +1,5 @@
 using Kakehashi.Server.Audit;
+using Kakehashi.Server.BulkExport;
 using Kakehashi.Server.Consent;
 using Kakehashi.Server.Demo;
 using Kakehashi.Server.Eligibility;
@@ -18,6 +19,7 @@ builder.AddKakehashiSecurity();
 builder.AddEligibility();
 builder.AddKakehashiConsent();
 builder.AddHistory();
+builder.AddBulkExport();
 
 var app = builder.Build();
 await app.InitializeStorageAsync();
@@ -32,6 +34,7 @@ await app.SeedDemoDataAsync();
 app.MapKakehashiSecurity();
 app.MapFhir();
 app.MapEligibility();
+app.MapBulkExport();
 await app.RunAsync();
 return 0;
 
