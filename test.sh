@@ -7,6 +7,7 @@
 #   a temp dir + 127.0.0.1 on a free port) unless KAKEHASHI_TEST_POSTGRES is
 #   already set, and exports KAKEHASHI_TEST_POSTGRES (Npgsql connection string).
 #   Installs the Debian "postgresql" package first if no server binaries exist.
+# - Installs the Debian "chromium" package if /usr/bin/chromium is missing (UI tests).
 # - Runs `dotnet test` on KAKEHASHI_TEST_TARGET (default Kakehashi.sln), Release.
 # - Sums the counters of every .trx file; the last output line is always
 #   "N passed, N failed, N skipped".
@@ -216,6 +217,23 @@ if [[ -n "${KAKEHASHI_TEST_POSTGRES:-}" ]]; then
 else
   start_postgres
 fi
+
+# The UI tests (tests/Kakehashi.Server.Tests/Ui) drive Debian's Chromium through Playwright; no
+# browser is ever downloaded. Install the distribution's package if it is missing.
+install_chromium() {
+  local sudo=()
+  if [[ $IS_ROOT -eq 0 ]]; then
+    command -v sudo >/dev/null 2>&1 || { log "/usr/bin/chromium is missing and sudo is not available; install the 'chromium' package"; return 1; }
+    sudo=(sudo)
+  fi
+  log "/usr/bin/chromium not found; installing the 'chromium' package"
+  if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; then
+    log "apt-get install failed; running apt-get update and retrying"
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+  fi
+}
+[[ -x /usr/bin/chromium ]] || install_chromium
 
 # The differential search test runs Medplum's FHIR router under Node; install it from the lock file.
 # A failed install stops the run (and counts as a failure): the test must never silently skip.

@@ -7,6 +7,7 @@ using Kakehashi.Server.Fhir;
 using Kakehashi.Server.History;
 using Kakehashi.Server.Hosting;
 using Kakehashi.Server.Security;
+using Kakehashi.Server.Ui;
 
 // appsettings.json ships beside the binary: find it however the server is started
 // (dotnet run, or dotnet Kakehashi.Server.dll from any folder). Relative data paths stay
@@ -30,11 +31,13 @@ if (args is ["audit", "verify", ..])
 }
 
 await app.InitializeSecurityAsync();
+await app.InitializeUiAsync();
 await app.SeedDemoDataAsync();
 app.MapKakehashiSecurity();
 app.MapFhir();
 app.MapEligibility();
 app.MapBulkExport();
+app.MapUi();
 await app.RunAsync();
 return 0;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kakehashi.Server.Hosting;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
@@ -29,8 +30,13 @@ public static class AuthorizationServerHandlers
         server.AddEventHandler(ValidateAuthorizationClient.Descriptor);
     }
 
-    /// <summary>At the authorization endpoint: a known, enabled application, and only its registered redirect URIs (no open redirector).</summary>
-    public sealed class ValidateAuthorizationClient(SecurityStore store) : IOpenIddictServerHandler<ValidateAuthorizationRequestContext>
+    /// <summary>
+    /// At the authorization endpoint: a known, enabled application, and only its registered redirect
+    /// URIs (no open redirector). A registered path (<c>/ui/callback</c>) stands for that path on
+    /// this server's own origin — the public base URL's when configured, else the request's — so
+    /// the built-in UI signs in whatever host and port the server is reached on.
+    /// </summary>
+    public sealed class ValidateAuthorizationClient(SecurityStore store, Microsoft.Extensions.Options.IOptions<KakehashiOptions> options) : IOpenIddictServerHandler<ValidateAuthorizationRequestContext>
     {
         public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
             OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateAuthorizationRequestContext>()
@@ -49,10 +55,21 @@ public static class AuthorizationServerHandlers
                 return;
             }
 
-            if (string.IsNullOrEmpty(context.RedirectUri) || !redirects.Contains(context.RedirectUri, StringComparer.Ordinal))
+            if (string.IsNullOrEmpty(context.RedirectUri) || !redirects.Any(r => Matches(r, context.RedirectUri, context.BaseUri)))
             {
                 context.Reject(Errors.InvalidRequest, "The redirect_uri is not registered for this application.");
             }
+        }
+
+        private bool Matches(string registered, string requested, Uri? requestBase)
+        {
+            if (!registered.StartsWith('/'))
+            {
+                return string.Equals(registered, requested, StringComparison.Ordinal);
+            }
+
+            var origin = options.Value.PublicBaseUrl is { Length: > 0 } publicBase ? new Uri(publicBase) : requestBase;
+            return origin is not null && string.Equals(origin.GetLeftPart(UriPartial.Authority) + registered, requested, StringComparison.Ordinal);
         }
     }
 
@@ -221,9 +238,11 @@ public static class AuthorizationServerHandlers
                     return;
                 }
             }
-            else if (context.EndpointType != OpenIddictServerEndpointType.Token || request.GrantType != GrantTypes.AuthorizationCode)
+            else if (context.EndpointType == OpenIddictServerEndpointType.Introspection ||
+                     (context.EndpointType == OpenIddictServerEndpointType.Token && request.GrantType != GrantTypes.AuthorizationCode))
             {
-                // A public client (no key, no secret) may only redeem an authorization code with PKCE.
+                // A public client (no key, no secret) may only redeem an authorization code with PKCE,
+                // and revoke what it was given (RFC 7009: signing out of the UI).
                 context.Reject(Errors.InvalidClient, "This client cannot authenticate here.");
                 return;
             }

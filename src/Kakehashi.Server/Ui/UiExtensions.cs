@@ -1,0 +1,46 @@
+using Kakehashi.Fhir.Security;
+using Kakehashi.Server.Security;
+using Microsoft.Extensions.Options;
+
+namespace Kakehashi.Server.Ui;
+
+/// <summary>
+/// The staff web UI (docs/ui.md): reception's eligibility check and the consented history views,
+/// static files served by the server itself, signing in as the public client
+/// <see cref="ClientId"/> through the login page (authorization code + PKCE).
+/// </summary>
+public static class UiExtensions
+{
+    public const string ClientId = "kakehashi-ui";
+
+    /// <summary>Relative: the server's own origin (docs/security/admin-api.md, redirect URIs).</summary>
+    public const string RedirectPath = "/ui/callback";
+
+    /// <summary>Reading (history views, patients) and the eligibility check (read + update of CoverageEligibilityRequest), for people only.</summary>
+    public const string Scopes = "user/*.rs user/CoverageEligibilityRequest.u";
+
+    public static WebApplication MapUi(this WebApplication app)
+    {
+        app.MapUiEndpoints(UiFiles.Load());
+        return app;
+    }
+
+    /// <summary>Registers the UI's public client once, for the operator organization, with the built-in authorization server.</summary>
+    public static async Task InitializeUiAsync(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value;
+        var store = app.Services.GetRequiredService<SecurityStore>();
+        var operatorCode = options.Organizations.FirstOrDefault(o => o.Kind == KnownOrganizationKinds.Operator)?.Code;
+        if (!string.IsNullOrEmpty(options.Authority) || operatorCode is null)
+        {
+            // An external identity provider registers its own applications; without an operator there is no one to own the client.
+            return;
+        }
+
+        if (await store.FindClientAsync(ClientId, CancellationToken.None) is null)
+        {
+            await store.AddClientAsync(new RegisteredClient(ClientId, operatorCode, KnownRoles.System, "Kakehashi staff UI",
+                null, null, Scopes, RedirectPath, store.Now, null, null, null), CancellationToken.None);
+        }
+    }
+}
