@@ -13,6 +13,12 @@ using Kakehashi.Server.Ui;
 // (dotnet run, or dotnet Kakehashi.Server.dll from any folder). Relative data paths stay
 // relative to the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+if (args is ["demo-code", var demoUser])
+{
+    // dotnet run --project src/Kakehashi.Server -- demo-code demo-doctor: the demo account's current TOTP code.
+    return DemoStaffSeeder.PrintCode(builder.Configuration, demoUser, TimeProvider.System);
+}
+
 builder.AddKakehashiOptions();
 builder.AddKakehashiStorage();
 builder.AddFhirServer();
@@ -33,6 +39,7 @@ if (args is ["audit", "verify", ..])
 await app.InitializeSecurityAsync();
 await app.InitializeUiAsync();
 await app.SeedDemoDataAsync();
+await app.SeedDemoStaffAsync();
 app.MapKakehashiSecurity();
 app.MapFhir();
 app.MapEligibility();
