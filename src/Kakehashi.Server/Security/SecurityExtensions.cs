@@ -38,6 +38,14 @@ public static class SecurityExtensions
         var openIddict = services.AddOpenIddict();
         if (options.Authority is { Length: > 0 } authority)
         {
+            // The provider's keys decide who may read medical data: they are fetched over TLS.
+            if (!authority.StartsWith("https://", StringComparison.OrdinalIgnoreCase) &&
+                !(options.AllowHttpAuthorityInDevelopment && builder.Environment.IsDevelopment()))
+            {
+                throw new InvalidOperationException(
+                    $"Kakehashi:Security:Authority must be an https:// issuer ('{authority}'); Kakehashi:Security:AllowHttpAuthorityInDevelopment allows http:// in the Development environment only.");
+            }
+
             openIddict.AddValidation(validation =>
             {
                 validation.SetIssuer(authority);

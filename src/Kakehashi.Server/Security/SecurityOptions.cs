@@ -14,6 +14,13 @@ public sealed class SecurityOptions
     [Url]
     public string? Authority { get; set; }
 
+    /// <summary>
+    /// Development only: accept an <c>http://</c> <see cref="Authority"/>, whose metadata and
+    /// keys travel unprotected (a provider running beside the server on a developer's machine).
+    /// Refused at start in any other environment; without it an Authority must be <c>https://</c>.
+    /// </summary>
+    public bool AllowHttpAuthorityInDevelopment { get; set; }
+
     /// <summary>The audience access tokens must carry (<c>aud</c>).</summary>
     [Required]
     public string Audience { get; set; } = "kakehashi-fhir";

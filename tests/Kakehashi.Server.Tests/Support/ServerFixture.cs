@@ -109,7 +109,7 @@ public abstract class ServerFixture : IAsyncLifetime
     public HttpMessageHandler CreateHandler() =>
         new TokenHandler(ct => RequestTokenAsync(SystemClient, null, ct)) { InnerHandler = factory!.Server.CreateHandler() };
 
-    /// <summary>The in-process server's own handler, for a loopback proxy that lets a real browser reach it (Ui/).</summary>
+    /// <summary>The in-process server's own handler: for a loopback proxy that lets a real browser reach it (Ui/), or another server calling this one (ExternalProviderContract).</summary>
     public HttpMessageHandler CreateServerHandler() => factory!.Server.CreateHandler();
 
     /// <summary>No token at all: for the 401 tests and the token endpoint itself.</summary>
