@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using Kakehashi.Fhir.Security;
 
 namespace Kakehashi.Server.Security;
 
@@ -9,6 +11,12 @@ namespace Kakehashi.Server.Security;
 /// Disabling an account or client, or revoking a token, through this server forgets every
 /// entry at once; a change made by another server process on the same database is seen
 /// within the lifetime.
+/// <para>
+/// The same holds for whole bearer tokens (<see cref="TryGetResolved"/>): a token whose
+/// signature, audience, expiry and start were verified and whose caller was then found active
+/// is remembered, by its hash, with the caller it resolved to — for the same lifetime and never
+/// past the token's own expiry — so that its repeats skip the token validation as well.
+/// </para>
 /// </summary>
 internal sealed class ActiveCallerCache(TimeProvider time, TimeSpan lifetime)
 {
@@ -16,6 +24,7 @@ internal sealed class ActiveCallerCache(TimeProvider time, TimeSpan lifetime)
     private const int MaxEntries = 10_000;
 
     private readonly ConcurrentDictionary<CallerKey, Entry> entries = new();
+    private readonly ConcurrentDictionary<TokenHash, ResolvedEntry> resolved = new();
     private long generation;
 
     /// <summary>Taken before the database check, handed to <see cref="RememberActive"/> after it.</summary>
@@ -44,15 +53,56 @@ internal sealed class ActiveCallerCache(TimeProvider time, TimeSpan lifetime)
         entries[key] = new Entry(generationBeforeCheck, time.GetUtcNow() + lifetime);
     }
 
+    /// <summary>The caller a token resolved to, if the token was validated and found active within the lifetime.</summary>
+    public bool TryGetResolved(TokenHash token, [NotNullWhen(true)] out AccessContext? caller)
+    {
+        if (resolved.TryGetValue(token, out var entry) && entry.Generation == Generation && entry.Until > time.GetUtcNow())
+        {
+            caller = entry.Caller;
+            return true;
+        }
+
+        caller = null;
+        return false;
+    }
+
+    /// <summary>
+    /// Remembers a validated token whose caller was found active; the entry ends with the lifetime
+    /// or the token's <paramref name="expires"/>, whichever comes first.
+    /// </summary>
+    public void RememberResolved(TokenHash token, AccessContext caller, DateTimeOffset expires, long generationBeforeCheck)
+    {
+        var until = time.GetUtcNow() + lifetime;
+        if (expires < until)
+        {
+            until = expires;
+        }
+
+        if (lifetime <= TimeSpan.Zero || until <= time.GetUtcNow())
+        {
+            return;
+        }
+
+        if (resolved.Count >= MaxEntries)
+        {
+            resolved.Clear();
+        }
+
+        resolved[token] = new ResolvedEntry(caller, generationBeforeCheck, until);
+    }
+
     /// <summary>An account or client was disabled or a token revoked: no remembered check stands.</summary>
     public void Invalidate()
     {
         Interlocked.Increment(ref generation);
         entries.Clear();
+        resolved.Clear();
     }
 
     /// <summary>Who the token is for, and the token.</summary>
     public readonly record struct CallerKey(bool IsSystem, string Subject, string TokenId);
 
     private readonly record struct Entry(long Generation, DateTimeOffset Until);
+
+    private sealed record ResolvedEntry(AccessContext Caller, long Generation, DateTimeOffset Until);
 }

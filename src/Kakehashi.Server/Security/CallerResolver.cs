@@ -19,7 +19,15 @@ public sealed class CallerResolver(SecurityStore store, Audit.AuditLog audit, Ti
 {
     public async Task<AccessContext> ResolveAsync(HttpContext context)
     {
-        var result = await context.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        // A token seen moments ago: validated then and its caller found active (ActiveCallerCache says how long that stands).
+        var token = BearerToken(context);
+        var tokenHash = token.IsEmpty ? (TokenHash?)null : TokenHash.Of(token);
+        if (tokenHash is { } known && store.ActiveCallers.TryGetResolved(known, out var remembered))
+        {
+            return remembered;
+        }
+
+        var result = await AuthenticateAsync(context);
         if (!result.Succeeded || result.Principal is not { } principal)
         {
             throw await UnauthorizedAsync(context, (AccessContext?)null, context.Request.Headers.Authorization.Count == 0
@@ -38,12 +46,47 @@ public sealed class CallerResolver(SecurityStore store, Audit.AuditLog audit, Ti
             throw await UnauthorizedAsync(context, principal.GetClaim(OpenIddictConstants.Claims.Subject), "The access token does not say who the caller is (subject and role are required).");
         }
 
+        var generation = store.ActiveCallers.Generation;
         if (!await store.IsActiveAsync(caller.Kind == CallerKind.System, caller.Subject, caller.TokenId, context.RequestAborted))
         {
             throw await UnauthorizedAsync(context, caller, "The access token was revoked or its account is disabled.");
         }
 
+        if (tokenHash is { } validated && principal.GetExpirationDate() is { } expires)
+        {
+            store.ActiveCallers.RememberResolved(validated, caller, expires, generation);
+        }
+
         return caller;
+    }
+
+    /// <summary>
+    /// What the authentication middleware would do for OpenIddict's validation scheme, which it runs
+    /// only on OpenIddict's own endpoints (SecurityExtensions): let the handler see the request
+    /// first (it keeps its per-request state from there), then authenticate.
+    /// </summary>
+    private static async Task<AuthenticateResult> AuthenticateAsync(HttpContext context)
+    {
+        const string Scheme = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme;
+        var handlers = context.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>();
+        if (await handlers.GetHandlerAsync(context, Scheme) is IAuthenticationRequestHandler handler && await handler.HandleRequestAsync())
+        {
+            return AuthenticateResult.Fail("The validation handler answered the request itself.");
+        }
+
+        return await context.AuthenticateAsync(Scheme);
+    }
+
+    private static ReadOnlySpan<char> BearerToken(HttpContext context)
+    {
+        const string Bearer = "Bearer ";
+        var headers = context.Request.Headers.Authorization;
+        if (headers.Count != 1 || headers[0] is not { } header || !header.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase))
+        {
+            return default;
+        }
+
+        return header.AsSpan(Bearer.Length).Trim();
     }
 
     /// <summary>

@@ -154,9 +154,21 @@ public static class SecurityExtensions
         }
     }
 
+    private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
+
+    /// <summary>The token, introspection, revocation and authorization endpoints, the key set and the discovery document.</summary>
+    private static bool IsOpenIddictEndpoint(HttpContext context) =>
+        context.Request.Path.StartsWithSegments("/connect", StringComparison.OrdinalIgnoreCase) ||
+        context.Request.Path.StartsWithSegments("/.well-known", StringComparison.OrdinalIgnoreCase);
+
     public static WebApplication MapKakehashiSecurity(this WebApplication app)
     {
-        app.UseAuthentication();
+        // Only OpenIddict's own endpoints go through the authentication middleware: elsewhere no
+        // code reads HttpContext.User (CallerResolver authenticates the bearer token itself), and
+        // OpenIddict's server and validation handlers would otherwise inspect every request.
+        app.UseWhen(IsOpenIddictEndpoint, branch => branch.UseAuthentication());
+        // The key UseAuthentication() sets: without it WebApplication would add the middleware for every request again.
+        ((IApplicationBuilder)app).Properties[AuthenticationMiddlewareSetKey] = true;
         if (string.IsNullOrEmpty(app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.Authority))
         {
             app.MapPost(TokenEndpoint.Path, TokenEndpoint.HandleAsync);

@@ -22,6 +22,9 @@ public sealed class SecurityStore(SqlDialect dialect, TimeProvider time, IOption
 
     public SqlDialect Dialect => dialect;
 
+    /// <summary>What <see cref="IsActiveAsync"/> remembers, and the tokens <see cref="CallerResolver"/> resolved; forgotten together.</summary>
+    internal ActiveCallerCache ActiveCallers => activeCallers;
+
     public DateTimeOffset Now => time.GetUtcNow();
 
     public async Task<bool> AddOrganizationAsync(Organization organization, CancellationToken cancellationToken)
