@@ -101,7 +101,10 @@ public abstract class TokenReuseContract(ServerFixture server)
             Expires = now.AddSeconds(4),
             Claims = new Dictionary<string, object>
             {
-                ["sub"] = server.SystemClient.ClientId, ["kh_kind"] = "system", ["kh_role"] = "system", ["scope"] = "system/*.cruds",
+                ["sub"] = server.SystemClient.ClientId,
+                ["kh_kind"] = "system",
+                ["kh_role"] = "system",
+                ["scope"] = "system/*.cruds",
                 ["jti"] = Guid.NewGuid().ToString("N"),
             },
             SigningCredentials = new SigningCredentials(new RsaSecurityKey(server.ServerSigningKey), SecurityAlgorithms.RsaSha256),
