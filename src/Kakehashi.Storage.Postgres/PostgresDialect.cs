@@ -32,6 +32,8 @@ public sealed class PostgresDialect(NpgsqlDataSource dataSource) : SqlDialect, I
     public override async Task<DbTransaction> BeginWriteTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await ((NpgsqlConnection)connection).BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
+    public override bool SupportsArrayParameters => true;
+
     public override bool IsUniqueViolation(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 

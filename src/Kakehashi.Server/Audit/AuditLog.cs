@@ -103,6 +103,7 @@ public sealed class AuditLog : IAsyncDisposable, IDisposable
             var headCommand = batch.CreateBatchCommand();
             headCommand.CommandText = HeadSql;
             batch.BatchCommands.Add(headCommand);
+            await batch.PrepareAsync(cancellationToken);
             await using var batchReader = await batch.ExecuteReaderAsync(cancellationToken);
             // The lock's own result comes first.
             await batchReader.NextResultAsync(cancellationToken);
@@ -126,42 +127,24 @@ public sealed class AuditLog : IAsyncDisposable, IDisposable
             : (0, "");
 
     /// <summary>
-    /// One single-row INSERT per row: sent as one batch where the driver supports it (one round
-    /// trip on PostgreSQL), otherwise one prepared statement executed per row (SQLite runs in
-    /// process, so a statement costs no round trip; a long multi-row statement would instead cost
-    /// parameter binding that grows with the square of its parameters).
+    /// Where the dialect takes array parameters (PostgreSQL), every row in one statement: one
+    /// array per column, turned back into rows by <c>unnest</c> — one statement to plan, however
+    /// many requests share the batch. Otherwise one prepared single-row INSERT executed per row
+    /// (SQLite runs in process, so a statement costs no round trip; a long multi-row statement
+    /// would instead cost parameter binding that grows with the square of its parameters).
     /// </summary>
-    private static async Task InsertAsync(DbConnection connection, DbTransaction transaction, List<object?[]> rows, CancellationToken cancellationToken)
+    private async Task InsertAsync(DbConnection connection, DbTransaction transaction, List<object?[]> rows, CancellationToken cancellationToken)
     {
-        if (rows.Count > 1 && connection.CanCreateBatch)
+        if (rows.Count > 1 && dialect.SupportsArrayParameters)
         {
-            await using var batch = connection.CreateBatch();
-            batch.Transaction = transaction;
-            foreach (var row in rows)
-            {
-                var command = batch.CreateBatchCommand();
-                command.CommandText = InsertSql;
-                for (var i = 0; i < row.Length; i++)
-                {
-                    var parameter = command.CreateParameter();
-                    parameter.ParameterName = "@p" + i.ToString(CultureInfo.InvariantCulture);
-                    parameter.Value = row[i] ?? DBNull.Value;
-                    command.Parameters.Add(parameter);
-                }
-
-                batch.BatchCommands.Add(command);
-            }
-
-            await batch.ExecuteNonQueryAsync(cancellationToken);
+            await using var command = SqlCommands.Create(connection, transaction, InsertFromArraysSql, ColumnArrays(rows));
+            await command.PrepareAsync(cancellationToken);
+            await command.ExecuteNonQueryAsync(cancellationToken);
             return;
         }
 
         await using var insert = SqlCommands.Create(connection, transaction, InsertSql, rows[0]);
-        if (rows.Count > 1)
-        {
-            await insert.PrepareAsync(cancellationToken);
-        }
-
+        await insert.PrepareAsync(cancellationToken);
         foreach (var row in rows)
         {
             for (var i = 0; i < row.Length; i++)
@@ -171,6 +154,32 @@ public sealed class AuditLog : IAsyncDisposable, IDisposable
 
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
+    }
+
+    // The SQL types of the columns in Columns' order; the arrays of ColumnArrays match them.
+    private static readonly string[] ColumnTypes =
+        ["bigint", "bigint", "text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "integer", "text", "smallint", "text", "text"];
+
+    private static readonly string InsertFromArraysSql =
+        "INSERT INTO audit_log (" + Columns + ") SELECT * FROM unnest(" +
+        string.Join(", ", ColumnTypes.Select((type, i) => "@p" + i.ToString(CultureInfo.InvariantCulture) + "::" + type + "[]")) + ")";
+
+    /// <summary>The rows turned into one typed array per column (nulls stay nulls).</summary>
+    private static object[] ColumnArrays(List<object?[]> rows)
+    {
+        var columns = new object[ColumnTypes.Length];
+        for (var c = 0; c < columns.Length; c++)
+        {
+            columns[c] = ColumnTypes[c] switch
+            {
+                "bigint" => rows.Select(r => Convert.ToInt64(r[c], CultureInfo.InvariantCulture)).ToArray(),
+                "integer" => rows.Select(r => Convert.ToInt32(r[c], CultureInfo.InvariantCulture)).ToArray(),
+                "smallint" => rows.Select(r => Convert.ToInt16(r[c], CultureInfo.InvariantCulture)).ToArray(),
+                _ => rows.Select(r => (string?)r[c]).ToArray(),
+            };
+        }
+
+        return columns;
     }
 
     /// <summary>Recomputes the chain from the first row; reports the first row that does not fit.</summary>

@@ -27,6 +27,12 @@ public abstract class SqlDialect
     /// <summary>SQL that takes a transaction-scoped lock on an integer key, or null when writers are already serialized.</summary>
     public abstract string? TransactionLockSql { get; }
 
+    /// <summary>
+    /// True when a parameter may be an array and SQL can turn arrays into rows (PostgreSQL's
+    /// <c>unnest</c>): many rows then go in one statement, planned once.
+    /// </summary>
+    public virtual bool SupportsArrayParameters => false;
+
     public abstract bool IsUniqueViolation(DbException exception);
 
     /// <summary>True when retrying the same work may succeed (serialization failure, deadlock, busy).</summary>
