@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""usage: cpucost.py PID LUA URL [DURATION]: wrk -t2 -c32; req/s, latency, CPU per request of the server and of PostgreSQL backends."""
+"""usage: cpucost.py PID LUA URL [DURATION]: wrk -t2 -c32; req/s, latency, CPU per request of the server and of PostgreSQL backends.
+PG_PID=postmaster pid: count only that cluster's processes (other clusters on the machine otherwise count too)."""
 import os, subprocess, sys
 pid, lua, url = sys.argv[1], sys.argv[2], sys.argv[3]
 duration = sys.argv[4] if len(sys.argv) > 4 else "30s"
 tck = os.sysconf('SC_CLK_TCK')
+pg_pid = os.environ.get('PG_PID')
 def times():
     out = {}
     for p in os.listdir('/proc'):
@@ -12,7 +14,8 @@ def times():
             with open(f'/proc/{p}/stat') as f: fields = f.read().rsplit(')', 1)[1].split()
             with open(f'/proc/{p}/comm') as f: comm = f.read().strip()
         except OSError: continue
-        if p == pid or comm.startswith('postgres'):
+        ppid = fields[1]
+        if p == pid or (comm.startswith('postgres') and (pg_pid is None or pg_pid in (p, ppid))):
             out[p] = (comm, int(fields[11]) + int(fields[12]))
     return out
 t0 = times()

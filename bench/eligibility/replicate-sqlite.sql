@@ -1,8 +1,9 @@
--- Replicates the 100k persons of the eligibility index nine times (suffix -kN on ids, kN on numbers):
+-- Replicates the persons of the eligibility index @copies times (suffix -kN on ids, kN on numbers):
+--   sqlite3 kakehashi.db -cmd '.parameter set @copies 9' < replicate-sqlite.sql   (100k loaded → 1M)
 -- the Coverage and Patient pointers, the Patient versions, the qualification rows. For measuring
 -- lookups at 1M persons; not loaded through the API (no search-index rows, no audit rows).
 CREATE TEMP TABLE k(n INTEGER);
-INSERT INTO k VALUES (1),(2),(3),(4),(5),(6),(7),(8),(9);
+WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < @copies) INSERT INTO k SELECT n FROM c;
 INSERT INTO resources (resource_type, id, version_id, last_updated, is_deleted, shard_key)
   SELECT r.resource_type, r.id || '-k' || k.n, r.version_id, r.last_updated, r.is_deleted, r.shard_key || '-k' || k.n
   FROM resources r, k WHERE r.resource_type IN ('Patient', 'Coverage') AND r.id LIKE 's42-%' AND r.id NOT LIKE '%-k%';
