@@ -17,7 +17,7 @@ namespace Kakehashi.Server.Consent;
 /// the patient's data without consent. The grant, an alert for the security administrators and
 /// an audit row with the reason — which the patient sees in their access log — commit together.
 /// </summary>
-public sealed class EmergencyAccessOperation(IResourceStore store, AuditLog audit, IOptions<SecurityOptions> options, TimeProvider time) : IFhirOperation
+public sealed class EmergencyAccessOperation(IResourceStore store, AuditLog audit, IOptions<SecurityOptions> options, TimeProvider time) : ISelfNarrowingOperation
 {
     public const string OperationName = "emergency-access";
 

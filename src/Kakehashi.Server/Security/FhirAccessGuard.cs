@@ -320,6 +320,14 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
                 }
 
                 return request;
+            case InteractionKind.Operation when interaction.Id is not null && (narrowing.Count > 0 || restriction is not null) && !IsSelfNarrowing(interaction):
+                // $validate of a stored instance, $submit-checkup, $everything…: nothing of an instance the caller cannot see.
+                if (!await IsVisibleAsync(caller, type, interaction.Id, narrowing, request, transaction, cancellationToken))
+                {
+                    throw FhirException.NotFound($"{type}/{interaction.Id} is not known.");
+                }
+
+                return request;
             case InteractionKind.SearchCompartment or InteractionKind.Operation:
                 return request;
             case InteractionKind.Update or InteractionKind.Patch or InteractionKind.Delete when narrowing.Count == 0 && interaction.Id is not null && restriction is not null:
@@ -432,6 +440,9 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
         new(HttpStatusCode.Forbidden, OperationOutcome.IssueType.Forbidden, message);
 
     /// <summary>The operations a patient may run on their own Patient/[id] (the history views).</summary>
+    private bool IsSelfNarrowing(FhirInteraction interaction) =>
+        services.GetServices<IFhirOperation>().Any(o => o is ISelfNarrowingOperation && o.Name == interaction.Operation && o.AppliesTo(interaction.ResourceType, interaction.Id));
+
     private bool IsOwnRecordOperation(AccessContext caller, FhirInteraction interaction) =>
         interaction.ResourceType == "Patient" && interaction.Id is not null && interaction.Id == caller.PatientId &&
         services.GetServices<IFhirOperation>().Any(o => o is IOwnRecordOperation && o.Name == interaction.Operation);

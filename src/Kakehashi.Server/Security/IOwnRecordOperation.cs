@@ -1,5 +1,3 @@
-using Kakehashi.Fhir.Interactions;
-
 namespace Kakehashi.Server.Security;
 
 /// <summary>
@@ -7,4 +5,4 @@ namespace Kakehashi.Server.Security;
 /// history views): the access guard lets a patient run it only on their own id, and the operation
 /// itself must read nothing beyond that patient.
 /// </summary>
-public interface IOwnRecordOperation : IFhirOperation;
+public interface IOwnRecordOperation : ISelfNarrowingOperation;

@@ -21,7 +21,10 @@ public abstract class CheckupHistoryContract(ServerFixture server)
     {
         var patient = (string)(await CreatePatientAsync(Operator, "健診"))["id"]!;
         var insurer = await server.RegisterClientAsync("insurer-staff", "insurer");
-        return (patient, insurer, server.CreateClient(insurer));
+        var client = server.CreateClient(insurer);
+        // An insurer registers the results of its own insured persons: the qualification comes first.
+        await client.CreateAsync(Qualification(patient, insurer.OrganizationCode, "記号", Unique("Q"), "00"));
+        return (patient, insurer, client);
     }
 
     private static async Task<JsonNode> SubmitAsync(HttpClient client, string patient, JsonNode document, HttpStatusCode expected) =>

@@ -60,6 +60,12 @@ public abstract class ConsentContract(ServerFixture server)
         await (await doctor.GetAsync($"Condition/{data.Condition}/_history/1")).ExpectOutcomeAsync(HttpStatusCode.NotFound);
         await (await doctor.GetAsync($"Condition/{data.Condition}/_history")).ExpectOutcomeAsync(HttpStatusCode.NotFound);
 
+        // An operation on a stored instance ($validate reads it) sees no more than a read does.
+        const string ProfileOnly = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"profile\",\"valueUri\":\"http://hl7.org/fhir/StructureDefinition/Condition\"}]}";
+        var validateHidden = await (await doctor.SendAsync(HttpMethod.Post, $"Condition/{data.Condition}/$validate", ProfileOnly)).ExpectOutcomeAsync(HttpStatusCode.NotFound);
+        var validateMissing = await (await doctor.SendAsync(HttpMethod.Post, $"Condition/{missingId}/$validate", ProfileOnly)).ExpectOutcomeAsync(HttpStatusCode.NotFound);
+        Assert.Equal(validateMissing.Replace(missingId, "ID", StringComparison.Ordinal), validateHidden.Replace(data.Condition, "ID", StringComparison.Ordinal));
+
         // _has cannot test values of hidden diagnoses (no bisection oracle), and chains cannot reach them.
         var has = await (await doctor.GetAsync($"Patient?_id={data.Patient}&_has:Condition:patient:code=urn:test|{data.Code}")).ExpectAsync(HttpStatusCode.OK);
         Assert.Empty(Ids(has));

@@ -77,6 +77,20 @@ public abstract class InsurerScopeContract(ServerFixture server)
     }
 
     [Fact]
+    public async Task AnInsurer_CannotSubmitACheckupForAnotherInsurersPatient_NorLearnTheirBirthDate()
+    {
+        using var a = await InsurerWithOneInsuredAsync();
+        using var b = await InsurerWithOneInsuredAsync();
+        var document = CheckupDocument(Guid.NewGuid().ToString(), "2026-06-01", ServerFixture.NewInstitutionCode(1), a.Registration.OrganizationCode, "1999-09-09", HbA1c(5.6m));
+
+        var message = await (await a.Http.SendAsync(HttpMethod.Post, $"Patient/{b.Patient}/$submit-checkup", document.ToJsonString())).ExpectOutcomeAsync(HttpStatusCode.NotFound);
+
+        Assert.DoesNotContain("1980", message, StringComparison.Ordinal);
+        var own = await a.Http.SendAsync(HttpMethod.Post, $"Patient/{a.Patient}/$submit-checkup", document.ToJsonString());
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, own.StatusCode); // its own person: the birth-date mismatch is explained
+    }
+
+    [Fact]
     public async Task APatientBecomesVisible_WhenTheInsurerRegistersTheirQualification()
     {
         var registration = await server.RegisterClientAsync("insurer-staff", "insurer");
