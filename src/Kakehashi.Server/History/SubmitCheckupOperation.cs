@@ -14,7 +14,9 @@ namespace Kakehashi.Server.History;
 
 /// <summary>
 /// <c>POST Patient/[id]/$submit-checkup</c>: an insurer registers a specific health checkup
-/// result (the eCheckupReport document Bundle as the body) for an insured person. The document
+/// result (the eCheckupReport document Bundle as the body) for an insured person; at type level,
+/// <c>POST Patient/$submit-checkup</c>, the person is the holder of the insured number the
+/// document names (how insurers send results: they know the number, not the platform's id). The document
 /// is checked as a whole (<see cref="CheckupDocument"/>, item codes against the guide's code
 /// system, the birth date against the patient's) and stored in one transaction, or refused with
 /// 422 naming every problem and nothing stored. Sending a document with the same identifier again
@@ -30,7 +32,7 @@ public sealed class SubmitCheckupOperation(IResourceStore store, FhirSerializer 
 
     public bool IsIdempotent => false;
 
-    public bool AppliesTo(string? resourceType, string? id) => resourceType == "Patient" && id is not null;
+    public bool AppliesTo(string? resourceType, string? id) => resourceType == "Patient";
 
     public async Task<FhirResponse> ExecuteAsync(OperationRequest request, CancellationToken cancellationToken)
     {
@@ -46,14 +48,14 @@ public sealed class SubmitCheckupOperation(IResourceStore store, FhirSerializer 
             throw FhirException.BadRequest("Send the checkup report — an eCheckupReport document Bundle — as the body.");
         }
 
-        var id = request.Id!;
+        var (document, structural) = CheckupDocument.Read(bundle);
+        var id = request.Id ?? await HolderOfInsuredNumberAsync(document, structural, caller, cancellationToken);
         var stored = request.Transaction is null ? await store.ReadAsync("Patient", id, cancellationToken) : await request.Transaction.ReadAsync("Patient", id, cancellationToken);
         if (stored is null || stored.IsDeleted)
         {
             throw FhirException.NotFound($"Patient/{id} is not known.");
         }
 
-        var (document, structural) = CheckupDocument.Read(bundle);
         var issues = structural.ToList();
         if (document is not null)
         {
@@ -69,20 +71,10 @@ public sealed class SubmitCheckupOperation(IResourceStore store, FhirSerializer 
 
         if (issues.Count > 0)
         {
-            var error = new FhirException(HttpStatusCode.UnprocessableEntity, OperationOutcome.IssueType.Invalid, issues[0].Message, issues[0].Expression);
-            foreach (var issue in issues.Skip(1))
-            {
-                error.AddIssue(OperationOutcome.IssueType.Invalid, issue.Message, issue.Expression);
-            }
-
-            throw error;
+            throw Refusal(issues);
         }
 
-        if (caller?.OrganizationKind == KnownOrganizationKinds.Insurer && document!.InsurerNumber is { } named && named != caller.OrganizationCode)
-        {
-            throw new FhirException(HttpStatusCode.Forbidden, OperationOutcome.IssueType.Forbidden,
-                $"The document names insurer {named}; an insurer registers the reports of its own insured ({caller.OrganizationCode}).", "Coverage.payor");
-        }
+        RequireOwnInsurer(document!, caller);
 
         var row = new CheckupReportRow(
             Guid.NewGuid().ToString("N"), "Patient/" + id, caller?.OrganizationCode ?? "server", document!.IdentifierSystem, document.IdentifierValue, document.Date,
@@ -101,10 +93,60 @@ public sealed class SubmitCheckupOperation(IResourceStore store, FhirSerializer 
 
         var result = new Parameters();
         result.Add("report", new FhirString(saved.Id));
+        result.Add("patient", new ResourceReference("Patient/" + id));
         result.Add("checkupDate", new Date(JapanDates.Text(document.Date)));
         result.Add("observations", new Integer(document.Observations.Count));
         result.Add("replaced", new FhirBoolean(!saved.Created));
         return new FhirResponse { Status = saved.Created ? HttpStatusCode.Created : HttpStatusCode.OK, Resource = result };
+    }
+
+    /// <summary>
+    /// Without an id in the path: the patient holding the qualification of the insured number the
+    /// document names. An insurer asks only about its own numbers (403 first, so the answer is no
+    /// oracle of other insurers' numbers); a number nobody holds is a 422 naming the element.
+    /// </summary>
+    private async Task<string> HolderOfInsuredNumberAsync(CheckupDocument? document, IReadOnlyList<FeedIssue> structural, AccessContext? caller, CancellationToken cancellationToken)
+    {
+        if (document is null)
+        {
+            throw structural.Count > 0 ? Refusal(structural) : FhirException.Unprocessable("The body is not a checkup document.");
+        }
+
+        if (document.InsuredPerson is not { } person || document.InsurerNumber is not { } insurer)
+        {
+            throw FhirException.Unprocessable(
+                "Without Patient/[id] in the path, the document must name the insured person: a Coverage with its insurer number (payor) and the 記号・番号・枝番 extensions.", "Bundle.entry.resource.ofType(Coverage)");
+        }
+
+        RequireOwnInsurer(document, caller);
+        var number = InsuredNumber.From(insurer, person.Symbol, person.Number, person.Branch, document.InsuredPersonPath);
+        var holders = (await eligibility.ByInsuredNumberAsync(number, cancellationToken)).Select(c => c.Qualification.PatientId).Distinct().ToList();
+        return holders.Count switch
+        {
+            1 => holders[0],
+            0 => throw FhirException.Unprocessable($"No qualification is registered for the insured number {number}: register it first, or name the patient in the path.", document.InsuredPersonPath),
+            _ => throw FhirException.Unprocessable($"The insured number {number} without its branch (枝番) fits {holders.Count} persons: send the branch.", document.InsuredPersonPath),
+        };
+    }
+
+    private static void RequireOwnInsurer(CheckupDocument document, AccessContext? caller)
+    {
+        if (caller?.OrganizationKind == KnownOrganizationKinds.Insurer && document.InsurerNumber is { } named && named != caller.OrganizationCode)
+        {
+            throw new FhirException(HttpStatusCode.Forbidden, OperationOutcome.IssueType.Forbidden,
+                $"The document names insurer {named}; an insurer registers the reports of its own insured ({caller.OrganizationCode}).", "Coverage.payor");
+        }
+    }
+
+    private static FhirException Refusal(IReadOnlyList<FeedIssue> issues)
+    {
+        var error = new FhirException(HttpStatusCode.UnprocessableEntity, OperationOutcome.IssueType.Invalid, issues[0].Message, issues[0].Expression);
+        foreach (var issue in issues.Skip(1))
+        {
+            error.AddIssue(OperationOutcome.IssueType.Invalid, issue.Message, issue.Expression);
+        }
+
+        return error;
     }
 
     /// <summary>

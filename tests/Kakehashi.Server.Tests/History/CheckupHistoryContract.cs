@@ -28,7 +28,7 @@ public abstract class CheckupHistoryContract(ServerFixture server)
     }
 
     private static async Task<JsonNode> SubmitAsync(HttpClient client, string patient, JsonNode document, HttpStatusCode expected) =>
-        await (await client.SendAsync(HttpMethod.Post, $"Patient/{patient}/$submit-checkup", document.ToJsonString())).ExpectAsync(expected);
+        await (await client.SendAsync(HttpMethod.Post, patient.Length == 0 ? "Patient/$submit-checkup" : $"Patient/{patient}/$submit-checkup", document.ToJsonString())).ExpectAsync(expected);
 
     private static JsonNode? Parameter(JsonNode parameters, string name) =>
         parameters["parameter"]!.AsArray().First(p => (string?)p!["name"] == name);
@@ -121,6 +121,30 @@ public abstract class CheckupHistoryContract(ServerFixture server)
         Assert.Contains(other, (string?)outcome["issue"]![0]!["diagnostics"], StringComparison.Ordinal);
 
         await SubmitAsync(client, Guid.NewGuid().ToString(), CheckupDocument("D-x", "2025-05-01", institution, insurer.OrganizationCode, Height(160m)), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task SubmitCheckup_WithoutAPatientId_FindsThePersonByTheDocumentsInsuredNumber()
+    {
+        var (patient, insurer, client) = await SetUpAsync();
+        using var http = client;
+        var number = Unique("N");
+        await client.CreateAsync(Qualification(patient, insurer.OrganizationCode, "記号", number, "01"));
+        var institution = ServerFixture.NewInstitutionCode(1);
+
+        var answer = await SubmitAsync(client, "", WithInsuredPerson(CheckupDocument("T-" + patient, "2025-07-01", institution, insurer.OrganizationCode, HbA1c(5.8m)), "記号", number, "01"), HttpStatusCode.Created);
+
+        Assert.Equal("Patient/" + patient, (string?)Parameter(answer, "patient")!["valueReference"]!["reference"]);
+        var history = await (await Operator.GetAsync($"Patient/{patient}/$checkup-history")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Contains(Matches(history), r => (string?)r["resourceType"] == "DiagnosticReport");
+
+        // Nobody holds the number; the document names no insured person; the number is another insurer's.
+        var unknown = await SubmitAsync(client, "", WithInsuredPerson(CheckupDocument("U-" + patient, "2025-07-01", institution, insurer.OrganizationCode, HbA1c(5.8m)), "記号", Unique("X"), "01"), HttpStatusCode.UnprocessableEntity);
+        Assert.Matches(@"^Bundle\.entry\[\d+\]\.resource$", (string?)unknown["issue"]![0]!["expression"]![0]);
+        await SubmitAsync(client, "", CheckupDocument("V-" + patient, "2025-07-01", institution, insurer.OrganizationCode, HbA1c(5.8m)), HttpStatusCode.UnprocessableEntity);
+        var other = (await server.RegisterClientAsync("insurer-staff", "insurer")).OrganizationCode;
+        await SubmitAsync(client, "", WithInsuredPerson(CheckupDocument("W-" + patient, "2025-07-01", institution, other, HbA1c(5.8m)), "記号", number, "01"), HttpStatusCode.Forbidden);
+        Assert.Single(Matches(await (await Operator.GetAsync($"Patient/{patient}/$checkup-history")).ExpectAsync(HttpStatusCode.OK)), r => (string?)r["resourceType"] == "DiagnosticReport");
     }
 
     [Fact]
