@@ -29,7 +29,8 @@ function notice(text) {
 function renderUser() {
   const user = currentUser();
   const role = user?.role ? roleNames[language()][user.role] ?? user.role : '';
-  document.getElementById('who').textContent = user ? `${user.name}${role ? `（${role}）` : ''}` : '';
+  const withRole = language() === 'ja' ? `（${role}）` : ` (${role})`;
+  document.getElementById('who').textContent = user ? `${user.name}${role ? withRole : ''}` : '';
 }
 
 async function route() {

@@ -84,7 +84,7 @@ const texts = {
     'noConsent.treatment-history': 'Without the patient\'s consent the treatment history cannot be shown.',
     noConsentHelp: 'Ask the patient for consent at the reception\'s card reader.',
     notAllowed: 'Your job type may not view this information.', noEntries: 'No records.',
-    count: '{n} records', date: 'Date', medication: 'Medication', quantity: 'Quantity', institution: 'Institution / pharmacy',
+    count: 'Records: {n}', date: 'Date', medication: 'Medication', quantity: 'Quantity', institution: 'Institution / pharmacy',
     source: 'Source', 'source.claim': 'Claim', 'source.dispensing': 'Dispensing', 'source.checkup': 'Checkup', dosage: 'Dosage',
     procedure: 'Procedure', kind: 'Kind', 'kind.surgery': 'Surgery', 'kind.transplant': 'Transplant', 'kind.dialysis': 'Dialysis',
     item: 'Item', checkupDate: 'Checkup date', unit: 'Unit', note: 'Note',
