@@ -17,7 +17,7 @@ namespace Kakehashi.Server.Consent;
 /// the patient's data without consent. The grant, an alert for the security administrators and
 /// an audit row with the reason — which the patient sees in their access log — commit together.
 /// </summary>
-public sealed class EmergencyAccessOperation(IResourceStore store, AuditLog audit, IOptions<SecurityOptions> options, TimeProvider time) : ISelfNarrowingOperation
+public sealed class EmergencyAccessOperation(IResourceStore store, EmergencyAccessStore emergency, AuditLog audit, IOptions<SecurityOptions> options, TimeProvider time) : ISelfNarrowingOperation
 {
     public const string OperationName = "emergency-access";
 
@@ -65,6 +65,9 @@ public sealed class EmergencyAccessOperation(IResourceStore store, AuditLog audi
                 EmergencyPurpose, true, reason)], cancellationToken);
             await tx.CommitAsync(cancellationToken);
         }
+
+        // The doctor's next request must see the grant, not a lookup remembered from before it.
+        emergency.GrantCommitted();
 
         var result = new Parameters();
         result.Add("patient", new ResourceReference(grant.PatientKey));

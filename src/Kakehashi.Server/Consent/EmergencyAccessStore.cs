@@ -2,12 +2,15 @@ using System.Data.Common;
 using System.Globalization;
 using Kakehashi.Fhir.Storage.Sql;
 using Kakehashi.Server.Security;
+using Microsoft.Extensions.Options;
 
 namespace Kakehashi.Server.Consent;
 
 /// <summary>Break-the-glass grants and the security alerts they raise (migration 0004_emergency_access).</summary>
-public sealed class EmergencyAccessStore(SqlDialect dialect)
+public sealed class EmergencyAccessStore(SqlDialect dialect, TimeProvider time, IOptions<SecurityOptions> options)
 {
+    private readonly EmergencyGrantCache grants = new(time, TimeSpan.FromSeconds(options.Value.EmergencyGrantCacheSeconds));
+
     public const string EmergencyAccessAlert = "emergency-access";
 
     /// <summary>Records a grant and its alert inside the caller's transaction (with the audit row of the same event).</summary>
@@ -27,13 +30,25 @@ public sealed class EmergencyAccessStore(SqlDialect dialect)
         await alert.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>The patients (<c>Patient/{id}</c>) this agent may see under an emergency grant in force at <paramref name="at"/>.</summary>
+    /// <summary>A grant was committed (by <see cref="GrantAsync"/>): lookups remembered before it no longer stand.</summary>
+    public void GrantCommitted() => grants.Invalidate();
+
+    /// <summary>
+    /// The patients (<c>Patient/{id}</c>) this agent may see under an emergency grant in force at
+    /// <paramref name="at"/>. The agent's unexpired grants are remembered briefly (<see cref="EmergencyGrantCache"/>).
+    /// </summary>
     public async Task<IReadOnlyList<string>> ActivePatientsAsync(string agent, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var micros = SqlTime.ToMicros(at);
-        return await QueryAsync(
-            "SELECT DISTINCT patient_key FROM emergency_grants WHERE agent = @p0 AND expires_at > @p1 AND granted_at <= @p1",
-            r => r.GetString(0), cancellationToken, agent, micros);
+        if (!grants.TryGet(agent, out var unexpired))
+        {
+            var generation = grants.Generation;
+            unexpired = await QueryAsync(
+                "SELECT patient_key, granted_at, expires_at FROM emergency_grants WHERE agent = @p0 AND expires_at > @p1",
+                r => new CachedGrant(r.GetString(0), SqlTime.FromMicros(Micros(r, 1)), SqlTime.FromMicros(Micros(r, 2))), cancellationToken, agent, SqlTime.ToMicros(at));
+            grants.Remember(agent, unexpired, generation);
+        }
+
+        return [.. unexpired.Where(g => g.GrantedAt <= at && g.ExpiresAt > at).Select(g => g.PatientKey).Distinct(StringComparer.Ordinal)];
     }
 
     /// <summary>Alerts of one organization, or of all when <paramref name="organizationCode"/> is null; newest first.</summary>

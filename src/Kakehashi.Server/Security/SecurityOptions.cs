@@ -45,6 +45,15 @@ public sealed class SecurityOptions
     [Range(0, 10)]
     public int ActiveCheckCacheSeconds { get; set; } = 2;
 
+    /// <summary>
+    /// How long a hospital doctor's unexpired emergency grants, once looked up, are reused for
+    /// further requests, in seconds; 0 looks them up on every request. A grant made through this
+    /// server applies at once regardless; one made through another server, within this time.
+    /// Expiry always applies at the exact instant.
+    /// </summary>
+    [Range(0, 10)]
+    public int EmergencyGrantCacheSeconds { get; set; } = 2;
+
     /// <summary>PBKDF2-SHA256 iterations for new password and secret hashes.</summary>
     [Range(1000, 10_000_000)]
     public int PasswordIterations { get; set; } = 600_000;
