@@ -366,6 +366,13 @@ internal sealed class SqlConditionBuilder(SqlStatement statement, Security.Acces
             + $" AND {pointsAtTarget}";
     }
 
+    /// <summary>
+    /// Tested owner by owner through the reverse index. The filter form is used when the sources
+    /// are too many to drive (or another condition drives), so matches are dense and the first
+    /// page is a few owners into the walk. "LIMIT 1 OFFSET 0" keeps PostgreSQL from turning the
+    /// EXISTS into a semi-join, which would build the whole set of targets first (2,000 sources:
+    /// 50 ms instead of 1 ms); SQLite tests it row by row anyway.
+    /// </summary>
     private string Has(HasCondition has, string owner)
     {
         var h = NextAlias("h");
@@ -373,7 +380,7 @@ internal sealed class SqlConditionBuilder(SqlStatement statement, Security.Acces
         return $"EXISTS (SELECT 1 FROM idx_reference {h} JOIN resources {s} ON {s}.resource_type = {h}.resource_type AND {s}.id = {h}.id"
             + $" WHERE {h}.resource_type = {statement.Add(has.SourceType)} AND {h}.param = {statement.Add(has.Param)}"
             + $" AND {h}.target_type = {owner}.resource_type AND {h}.target_id = {owner}.id"
-            + $" AND {Row(s)} AND {Filter(has.Inner, new SqlOwner(s, [has.SourceType]))})";
+            + $" AND {Row(s)} AND {Filter(has.Inner, new SqlOwner(s, [has.SourceType]))} LIMIT 1 OFFSET 0)";
     }
 
     /// <summary>The targets referenced by the sources that the inner condition's set yields.</summary>

@@ -16,9 +16,10 @@ public static class SqlSearchRunner
     /// <summary>Beyond this many matches <c>_total=estimate</c> stops counting.</summary>
     public const int EstimateCap = 10_000;
 
-    public static async Task<SearchPage> RunAsync(SearchQuery query, ISqlExecutor executor, CancellationToken cancellationToken)
+    /// <summary>Runs the search; <paramref name="databasePlansDrivers"/> as <see cref="SqlDialect.PlansSearchDrivers"/> says.</summary>
+    public static async Task<SearchPage> RunAsync(SearchQuery query, ISqlExecutor executor, CancellationToken cancellationToken, bool databasePlansDrivers = false)
     {
-        var plan = await SqlSearchPlanner.PlanAsync(query, executor, cancellationToken);
+        var plan = await SqlSearchPlanner.PlanAsync(query, executor, databasePlansDrivers, cancellationToken);
         if (plan.IsEmpty)
         {
             // Some condition matches nothing: so does the search, and its total is known.
@@ -26,11 +27,26 @@ public static class SqlSearchRunner
             return new SearchPage([], [], known ? 0 : null, HasMore: false);
         }
 
+        List<StoredResource>? walked = null;
+        if (plan.Fallback is { } fallback)
+        {
+            if (WalkWindow(query) is > 0 and var window)
+            {
+                walked = await executor.QueryResourcesAsync(PageStatement(query, plan, window), cancellationToken);
+            }
+
+            if (walked is null || walked.Count <= query.Count)
+            {
+                // The window did not fill the page (or there is none to walk): the _has drives.
+                (walked, plan) = (null, plan with { Driver = fallback, Fallback = null });
+            }
+        }
+
         List<StoredResource> rows = [];
         var hasMore = false;
         if (query.Count > 0)
         {
-            rows = await executor.QueryResourcesAsync(PageStatement(query, plan), cancellationToken);
+            rows = walked ?? await executor.QueryResourcesAsync(PageStatement(query, plan), cancellationToken);
             hasMore = rows.Count > query.Count;
             if (hasMore)
             {
@@ -77,10 +93,18 @@ public static class SqlSearchRunner
     /// The matches are ordered and cut on <c>resources</c> alone, and only the page's rows are
     /// joined to their versions: sorting a few hundred matches must not carry their JSON along.
     /// </summary>
-    private static SqlStatement PageStatement(SearchQuery query, SqlSearchPlan plan)
+    private static SqlStatement PageStatement(SearchQuery query, SqlSearchPlan plan, int window = 0)
     {
         var statement = new SqlStatement("");
         var (from, where) = Matches(query, plan, statement);
+        if (window > 0)
+        {
+            // The first resources of the type in result order; a full page found among them is
+            // the page, since the rows after them sort later.
+            from = $"(SELECT * FROM resources w WHERE w.resource_type = {statement.Add(query.ResourceType)}"
+                + $" ORDER BY w.last_updated, w.id LIMIT {Invariant(window)}) r";
+        }
+
         var keys = SortKeys(query.Sort, statement);
         // A contained match is a row of contained_resources (o) inside its container (r): the
         // page carries its owner id, and the container's version gives the JSON to cut it from.
@@ -100,6 +124,19 @@ public static class SqlSearchRunner
             + " JOIN resource_versions v ON v.resource_type = p.resource_type AND v.id = p.id AND v.version_id = p.version_id"
             + " ORDER BY " + outer;
         return statement;
+    }
+
+    /// <summary>
+    /// How many resources of the type to walk in result order before letting a <c>_has</c> drive
+    /// (<see cref="SqlSearchPlan.Fallback"/>): ten pages' worth, so a code that most owners have
+    /// fills the page within it. None (0) when the order is not the resources' own or the page
+    /// lies deep.
+    /// </summary>
+    private static int WalkWindow(SearchQuery query)
+    {
+        var needed = query.Offset + query.Count + 1;
+        var walkable = query.ResourceType is not null && query.Sort.Count == 0 && query.Contained == ContainedMode.Off && query.Count > 0;
+        return walkable && needed <= 500 ? needed * 10 : 0;
     }
 
     /// <summary>Where the matches come from: resources (r), or with <c>_contained</c> the containers or contained rows (o within r).</summary>

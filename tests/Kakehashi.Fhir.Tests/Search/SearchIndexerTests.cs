@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Search;
 
@@ -196,31 +195,5 @@ public sealed class SearchIndexerTests
         patient.Name[0].Text = "山田 太郎";
 
         Assert.Contains(indexer.Extract(patient).Strings, s => s.Param == "birth-year-note" && s.Exact == "山田 太郎");
-    }
-
-    [Fact]
-    public void Extract_NineHundredResources_TakesWellUnderASecond()
-    {
-        var resources = Enumerable.Range(0, 900)
-            .Select(i => i % 3 == 0 ? (Resource)YamadaTaro() : BloodPressure())
-            .ToList();
-        Indexer.Extract(YamadaTaro());
-        Indexer.Extract(BloodPressure());
-
-        // The best of three runs: on a machine shared with other builds one run can lose its CPU.
-        var best = long.MaxValue;
-        for (var run = 0; run < 3 && best >= 1000; run++)
-        {
-            var watch = Stopwatch.StartNew();
-            foreach (var resource in resources)
-            {
-                Indexer.Extract(resource);
-            }
-
-            best = Math.Min(best, watch.ElapsedMilliseconds);
-        }
-
-        // Generous bound for slow CI machines; locally this is a small fraction of it.
-        Assert.True(best < 1000, $"Indexing took {best} ms.");
     }
 }

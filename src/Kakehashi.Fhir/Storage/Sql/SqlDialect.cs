@@ -46,4 +46,12 @@ public abstract class SqlDialect
 
     /// <summary>SQL executed before migrations to keep two starting servers from migrating at once, or null.</summary>
     public abstract string? MigrationLockSql { get; }
+
+    /// <summary>
+    /// True when the database's planner, from its own statistics on the index tables, chooses
+    /// well between reading a condition's index set and walking resources in result order; the
+    /// search engine then counts only the sets it cannot estimate (<c>_has</c>) before choosing
+    /// what drives a query, and saves a round trip per condition (see <c>SqlSearchPlanner</c>).
+    /// </summary>
+    public virtual bool PlansSearchDrivers => false;
 }

@@ -101,7 +101,7 @@ public sealed class SqlResourceStore(SqlDialect dialect) : IResourceStore
     public async Task<SearchPage> SearchAsync(SearchQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await dialect.OpenConnectionAsync(cancellationToken);
-        return await SqlSearchRunner.RunAsync(query, new SqlCommandRunner(connection, null), cancellationToken);
+        return await SqlSearchRunner.RunAsync(query, new SqlCommandRunner(connection, null), cancellationToken, dialect.PlansSearchDrivers);
     }
 
     public async Task<IResourceTransaction> BeginTransactionAsync(CancellationToken cancellationToken) =>

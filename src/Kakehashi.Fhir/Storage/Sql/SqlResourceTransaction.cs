@@ -20,7 +20,7 @@ internal sealed class SqlResourceTransaction(SqlDialect dialect, SqlWriteUnit un
         SqlResourceStore.ReadLatestAsync(runner, resourceType, id, cancellationToken);
 
     public Task<SearchPage> SearchAsync(SearchQuery query, CancellationToken cancellationToken) =>
-        SqlSearchRunner.RunAsync(query, runner, cancellationToken);
+        SqlSearchRunner.RunAsync(query, runner, cancellationToken, dialect.PlansSearchDrivers);
 
     public async Task LockAsync(string key, CancellationToken cancellationToken)
     {
