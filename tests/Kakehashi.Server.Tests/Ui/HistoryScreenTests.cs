@@ -16,6 +16,8 @@ public sealed class HistoryScreenTests(UiServerFixture server)
         var patient = await EligibilityData.CreatePatientAsync(server.Client, "1980-04-01");
         var insurer = await server.RegisterClientAsync("insurer-staff", "insurer");
         using var insurerClient = server.CreateClient(insurer);
+        // An insurer works on its own insured persons only: first the qualification.
+        await insurerClient.CreateAsync(Qualification(patient, insurer.OrganizationCode, "記号", EligibilityData.NewNumber(), "00"));
         await insurerClient.CreateAsync(Eob(patient, insurer.OrganizationCode, ServerFixture.NewInstitutionCode(4), "pharmacy",
             new Item(1, Amlodipine, "2026-10-05", 14, "アムロジピン錠５ｍｇ")).ToJsonString());
         await insurerClient.CreateAsync(Eob(patient, insurer.OrganizationCode, ServerFixture.NewInstitutionCode(1), "professional",
