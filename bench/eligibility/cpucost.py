@@ -25,6 +25,6 @@ reqs = int([l for l in res.splitlines() if 'requests in' in l][0].split()[0])
 server = (t1[pid][1] - t0[pid][1]) / tck
 pg = sum(v[1] - t0[k][1] for k, v in t1.items() if k in t0 and k != pid) / tck
 for l in res.splitlines():
-    if any(s in l for s in ('Requests/sec', ' 50%', ' 90%', ' 99%', 'Non-2xx')): print(l)
+    if any(s in l for s in ('Requests/sec', ' 50%', ' 90%', ' 99%', 'p95 ', 'Non-2xx')): print(l)
 print(f'CPU per request: server {server/reqs*1e6:.0f} us, PostgreSQL {pg/reqs*1e6:.0f} us ({reqs} requests)')
 print(open('/proc/loadavg').read().strip())
