@@ -8,7 +8,9 @@ namespace Kakehashi.Bench.Scenarios;
 /// <summary>
 /// Imports the synthetic Japanese population as transaction Bundles of PUT entries: generated on
 /// the fly (--people N --seed S --years Y --people-per-bundle K) or read from a generated folder
-/// (--dataset DIR, its bundles.ndjson[.gz]). Loading again only adds versions.
+/// (--dataset DIR, its bundles.ndjson[.gz]). Loading again only adds versions. The shared
+/// Bundles (insurers, institutions) are committed one after the other before the people's start:
+/// a Coverage names its insurer, which the server requires to be registered already.
 /// </summary>
 public sealed class SyntheticImportScenario : TransactionImport
 {
@@ -18,26 +20,58 @@ public sealed class SyntheticImportScenario : TransactionImport
 
     public override string Description => "transaction-bundle import of the synthetic Japanese population (PUT)";
 
-    public override Task<string?> PrepareAsync(ScenarioContext context, CancellationToken cancellationToken)
+    public override async Task<string?> PrepareAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
         var options = context.Options;
+        IEnumerable<byte[]> bundles;
         if (options.Setting("dataset") is { } directory)
         {
             var path = BundleFiles.Select(n => Path.Combine(directory, n)).FirstOrDefault(File.Exists);
             if (path is null)
             {
-                return Task.FromResult<string?>($"no bundles.ndjson in {directory}; generate with: kakehashi-bench generate --out {directory}");
+                return $"no bundles.ndjson in {directory}; generate with: kakehashi-bench generate --out {directory}";
             }
 
-            SetSource(ReadLines(path));
-            return Task.FromResult<string?>(null);
+            bundles = ReadLines(path);
+        }
+        else
+        {
+            var generator = new DatasetGenerator(GeneratorFrom(options));
+            var perBundle = options.IntSetting("people-per-bundle", 1);
+            bundles = generator.SharedBatches().Select(TransactionBundle.ToBytes)
+                .Concat(generator.PeopleBatches(perBundle).Select(b => TransactionBundle.ToBytes(b.Resources)));
         }
 
-        var generator = new DatasetGenerator(GeneratorFrom(options));
-        var perBundle = options.IntSetting("people-per-bundle", 1);
-        SetSource(generator.SharedBatches().Select(TransactionBundle.ToBytes)
-            .Concat(generator.PeopleBatches(perBundle).Select(b => TransactionBundle.ToBytes(b.Resources))));
-        return Task.FromResult<string?>(null);
+        // The dataset writes the shared Bundles first; the first Bundle with a Patient starts the people.
+        var rest = bundles.GetEnumerator();
+        while (rest.MoveNext())
+        {
+            if (HasPatient(rest.Current))
+            {
+                SetSource(Prepend(rest.Current, rest));
+                return null;
+            }
+
+            var response = await context.SendAsync("shared", HttpMethod.Post, "", rest.Current, cancellationToken);
+            if (!response.IsSuccess)
+            {
+                return $"loading the shared resources (insurers, institutions) answered HTTP {response.Status}";
+            }
+        }
+
+        SetSource([]);
+        return null;
+    }
+
+    private static bool HasPatient(byte[] bundle) => bundle.AsSpan().IndexOf("\"resourceType\":\"Patient\""u8) >= 0;
+
+    private static IEnumerable<byte[]> Prepend(byte[] first, IEnumerator<byte[]> rest)
+    {
+        yield return first;
+        while (rest.MoveNext())
+        {
+            yield return rest.Current;
+        }
     }
 
     public static GeneratorOptions GeneratorFrom(BenchOptions options) => new()
