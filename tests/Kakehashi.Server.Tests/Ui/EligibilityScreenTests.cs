@@ -1,5 +1,6 @@
 using System.Net;
 using Kakehashi.Server.Tests.Eligibility;
+using Kakehashi.Server.Tests.Support;
 using Kakehashi.Server.Ui;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -30,7 +31,7 @@ public sealed class EligibilityScreenTests(UiServerFixture server)
         var clinic = await server.CreateOrganizationAsync("clinic");
         var clerk = await server.CreateAccountAsync("clerk", clinic);
         var insurer = await EligibilityData.CreateInsurerAsync(server.Client);
-        var insured = await EligibilityData.RegisterAsync(server.Client, insurer, branch: "01", birthDate: "1980-04-01", copay: 30);
+        var insured = await EligibilityData.RegisterAsync(server.Client, insurer, branch: "01", birthDate: "1980-04-01", copay: 30, limit: "u");
 
         var page = await UiSignIn.SignInAsync(server, clerk);
 
@@ -51,8 +52,14 @@ public sealed class EligibilityScreenTests(UiServerFixture server)
         await Expect(answer).ToContainTextAsync("2020年4月1日（令和2年）");
         // 限度額適用区分 only with the patient's consent: here there is none.
         await Expect(answer).ToContainTextAsync("患者さんの同意（限度額適用認定証）が必要です");
+        await Expect(answer).Not.ToContainTextAsync("区分ウ");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "この患者さんの薬剤・健診・診療情報を見る" }))
             .ToHaveAttributeAsync("href", "#/history/" + insured.PatientId);
+
+        // Once the patient has consented to the limit certificate for this clinic, the category shows.
+        await TestConsents.GrantAsync(server.Client, insured.PatientId, clinic, "limit-certificate");
+        await CheckAsync(page, insured.Insurer, insured.Symbol, insured.Number, "01", "1980-04-01", "2026-11-25");
+        await Expect(answer).ToContainTextAsync("区分ウ (u)");
 
         await CheckAsync(page, insured.Insurer, insured.Symbol, EligibilityData.NewNumber(), "01", "1980-04-01", "2026-11-25");
         await Expect(page.Locator("#eligibility-status")).ToContainTextAsync("該当なし");
