@@ -10,10 +10,10 @@ namespace Kakehashi.Storage.Postgres;
 /// PostgreSQL at READ COMMITTED. Version races are caught by the optimistic pointer update;
 /// conditional interactions serialize on transaction-scoped advisory locks.
 /// </summary>
-public sealed class PostgresDialect(NpgsqlDataSource dataSource) : SqlDialect, IAsyncDisposable
+public sealed class PostgresDialect(NpgsqlDataSource dataSource, NpgsqlDataSource? reusedPlansSource = null) : SqlDialect, IAsyncDisposable
 {
     public PostgresDialect(string connectionString)
-        : this(NpgsqlDataSource.Create(WithDefaults(connectionString)))
+        : this(NpgsqlDataSource.Create(WithDefaults(connectionString)), NpgsqlDataSource.Create(WithDefaults(connectionString, planEachExecution: false)))
     {
     }
 
@@ -32,6 +32,14 @@ public sealed class PostgresDialect(NpgsqlDataSource dataSource) : SqlDialect, I
     public override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
         await dataSource.OpenConnectionAsync(cancellationToken);
 
+    /// <summary>
+    /// From a pool of its own, without <c>plan_cache_mode=force_custom_plan</c>: the eligibility
+    /// lookup's five-way join is one shape whose best plan does not depend on the values, and
+    /// planning it at every check tripled PostgreSQL's CPU per check (docs/performance.md).
+    /// </summary>
+    public override async Task<DbConnection> OpenPreparedConnectionAsync(CancellationToken cancellationToken) =>
+        await (reusedPlansSource ?? dataSource).OpenConnectionAsync(cancellationToken);
+
     public override async Task<DbTransaction> BeginWriteTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await ((NpgsqlConnection)connection).BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
@@ -44,7 +52,14 @@ public sealed class PostgresDialect(NpgsqlDataSource dataSource) : SqlDialect, I
         exception is NpgsqlException { IsTransient: true } ||
         exception is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected };
 
-    public ValueTask DisposeAsync() => dataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await dataSource.DisposeAsync();
+        if (reusedPlansSource is not null)
+        {
+            await reusedPlansSource.DisposeAsync();
+        }
+    }
 
     /// <summary>
     /// Per-request settings unless the connection string says otherwise. Every search statement
@@ -54,7 +69,7 @@ public sealed class PostgresDialect(NpgsqlDataSource dataSource) : SqlDialect, I
     /// left on a pooled connection (locks are transaction-scoped, nothing is SET), so the reset
     /// statement sent on every return to the pool is skipped (measured in docs/performance.md).
     /// </summary>
-    public static string WithDefaults(string connectionString)
+    public static string WithDefaults(string connectionString, bool planEachExecution = true)
     {
         var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
         bool Has(params string[] keys) => keys.Any(given.ContainsKey);
@@ -69,7 +84,7 @@ public sealed class PostgresDialect(NpgsqlDataSource dataSource) : SqlDialect, I
             builder.NoResetOnClose = true;
         }
 
-        if (!(builder.Options ?? "").Contains("plan_cache_mode", StringComparison.Ordinal))
+        if (planEachExecution && !(builder.Options ?? "").Contains("plan_cache_mode", StringComparison.Ordinal))
         {
             builder.Options = ((builder.Options ?? "") + " -c plan_cache_mode=force_custom_plan").Trim();
         }

@@ -14,6 +14,13 @@ public abstract class SqlDialect
     /// <summary>Opens a connection ready for use (pragmas, session settings applied).</summary>
     public abstract Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Opens a connection for statements prepared once and run many times with values of one
+    /// shape (<see cref="SqlPreparedPool"/>): the database may plan them once. Default: as
+    /// <see cref="OpenConnectionAsync"/>.
+    /// </summary>
+    public virtual Task<DbConnection> OpenPreparedConnectionAsync(CancellationToken cancellationToken) => OpenConnectionAsync(cancellationToken);
+
     /// <summary>Begins a write transaction that serializes against other writers where the database needs it.</summary>
     public abstract Task<DbTransaction> BeginWriteTransactionAsync(DbConnection connection, CancellationToken cancellationToken);
 

@@ -19,7 +19,7 @@ public sealed class SqlPreparedPool(SqlDialect dialect, int capacity) : IAsyncDi
     /// <summary>Runs <paramref name="sql"/> with <paramref name="values"/> and hands the open reader to <paramref name="read"/>.</summary>
     public async Task<T> QueryAsync<T>(string sql, object?[] values, Func<DbDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
-        var session = Rent() ?? new Session(await dialect.OpenConnectionAsync(cancellationToken));
+        var session = Rent() ?? new Session(await dialect.OpenPreparedConnectionAsync(cancellationToken));
         try
         {
             var command = session.Command(sql, values);
