@@ -439,10 +439,11 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
     private static FhirException Deny(string message) =>
         new(HttpStatusCode.Forbidden, OperationOutcome.IssueType.Forbidden, message);
 
-    /// <summary>The operations a patient may run on their own Patient/[id] (the history views).</summary>
+    /// <summary>The instance operations that decide themselves what a caller learns of a hidden instance (<see cref="ISelfNarrowingOperation"/>).</summary>
     private bool IsSelfNarrowing(FhirInteraction interaction) =>
         services.GetServices<IFhirOperation>().Any(o => o is ISelfNarrowingOperation && o.Name == interaction.Operation && o.AppliesTo(interaction.ResourceType, interaction.Id));
 
+    /// <summary>The operations a patient may run on their own Patient/[id] (the history views).</summary>
     private bool IsOwnRecordOperation(AccessContext caller, FhirInteraction interaction) =>
         interaction.ResourceType == "Patient" && interaction.Id is not null && interaction.Id == caller.PatientId &&
         services.GetServices<IFhirOperation>().Any(o => o is IOwnRecordOperation && o.Name == interaction.Operation);
