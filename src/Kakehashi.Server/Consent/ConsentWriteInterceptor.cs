@@ -12,7 +12,8 @@ namespace Kakehashi.Server.Consent;
 /// Before a write: refuses a malformed Consent (422, naming the element) so that the grant index
 /// never disagrees with the record, and stamps what a consent-bound organization writes with its
 /// author tag — it always sees its own records, and a client cannot claim another's. Insurers'
-/// writes of patient data are stamped too (they see their insured persons and what they wrote).
+/// writes of patient data are stamped too (they see their insured persons and what they wrote);
+/// author tags sent by any client but the operator's own systems are dropped.
 /// </summary>
 public sealed class ConsentWriteInterceptor(AccessPolicy policy) : IResourceWriteInterceptor
 {
@@ -26,11 +27,16 @@ public sealed class ConsentWriteInterceptor(AccessPolicy policy) : IResourceWrit
             _ = ConsentReader.Grants(consent);
         }
 
-        if (AuditScope.Current?.Caller is { } caller && caller.OrganizationCode is not null && IsAuthorTagged(caller, resource.TypeName))
+        if (AuditScope.Current?.Caller is { } caller && caller.Role != KnownRoles.System)
         {
-            resource.Meta ??= new Meta();
-            resource.Meta.Tag.RemoveAll(t => t.System == SqlAccessPredicate.AuthorTagSystem);
-            resource.Meta.Tag.Add(new Coding(SqlAccessPredicate.AuthorTagSystem, caller.OrganizationCode));
+            // Authorship opens data to an organization, so only the server writes it: a label sent
+            // by a client (even on a type its own writes are not labelled on) is dropped.
+            resource.Meta?.Tag.RemoveAll(t => t.System == SqlAccessPredicate.AuthorTagSystem);
+            if (caller.OrganizationCode is not null && IsAuthorTagged(caller, resource.TypeName))
+            {
+                resource.Meta ??= new Meta();
+                resource.Meta.Tag.Add(new Coding(SqlAccessPredicate.AuthorTagSystem, caller.OrganizationCode));
+            }
         }
 
         return ValueTask.CompletedTask;

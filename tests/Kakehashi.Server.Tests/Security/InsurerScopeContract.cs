@@ -120,6 +120,21 @@ public abstract class InsurerScopeContract(ServerFixture server)
         Assert.Contains(stored["meta"]!["tag"]!.AsArray(), t => (string?)t!["system"] == AuthorTagSystem && (string?)t["code"] == registration.OrganizationCode);
     }
 
+    [Fact]
+    public async Task AHospitalCannotLabelAPatientAsAnInsurers_ToOpenItToThatInsurer()
+    {
+        var registration = await server.RegisterClientAsync("insurer-staff", "insurer");
+        using var insurer = server.CreateClient(registration);
+        using var doctor = server.CreateClient(await server.RegisterClientAsync("doctor", "hospital"));
+        var labelled = $$"""{"resourceType":"Patient","meta":{"tag":[{"system":"{{AuthorTagSystem}}","code":"{{registration.OrganizationCode}}"}]},"name":[{"family":"札付"}],"birthDate":"1970-01-01"}""";
+
+        var patient = (string)(await doctor.CreateAsync(labelled))["id"]!;
+
+        await (await insurer.GetAsync($"Patient/{patient}")).ExpectAsync(HttpStatusCode.NotFound);
+        var stored = await (await Operator.GetAsync($"Patient/{patient}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.DoesNotContain(stored["meta"]?["tag"]?.AsArray() ?? [], t => (string?)t!["system"] == AuthorTagSystem);
+    }
+
     private const string AuthorTagSystem = "http://kakehashi.jp/fhir/CodeSystem/author-organization";
 
     private static async Task<JsonNode> SearchAsync(HttpClient client, string query) =>
