@@ -45,7 +45,12 @@ public sealed class UiServerFixture : SqliteServerFixture
     public async Task<IPage> NewPageAsync()
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "ja-JP", TimezoneId = "Asia/Tokyo", BaseURL = Origin });
-        context.SetDefaultTimeout(30_000);
+        // Generous waits: the suite runs on a loaded 2-core machine, where the first sign-in also
+        // warms the authorization server up. A wait only ends early when the page is ready; the
+        // tests assert what the page shows, never how fast.
+        context.SetDefaultTimeout(90_000);
+        context.SetDefaultNavigationTimeout(90_000);
+        Assertions.SetDefaultExpectTimeout(60_000);
         return await context.NewPageAsync();
     }
 
