@@ -20,7 +20,8 @@ public static class EligibilityData
     /// <summary>A new insurer known to the platform (an Organization carrying its number); returns the number.</summary>
     public static async Task<string> CreateInsurerAsync(HttpClient client)
     {
-        var number = InstitutionCodes.WithCheckDigit("06" + Interlocked.Increment(ref sequence).ToString("D5", System.Globalization.CultureInfo.InvariantCulture)[^5..]);
+        // 法別番号 31 (共済組合): never one of the "06…" numbers ServerFixture gives the insurers it registers as clients.
+        var number = InstitutionCodes.WithCheckDigit("31" + Interlocked.Increment(ref sequence).ToString("D5", System.Globalization.CultureInfo.InvariantCulture)[^5..]);
         await client.CreateAsync($$"""{"resourceType":"Organization","identifier":[{"system":"{{InsurerSystem}}","value":"{{number}}"}],"name":"テスト健康保険組合 {{number}}"}""");
         return number;
     }
