@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Kakehashi.Fhir.Storage.Sql;
+using Kakehashi.Server.Hosting;
 using Kakehashi.Server.Security;
 
 namespace Kakehashi.Server.BulkExport;
@@ -13,7 +14,7 @@ namespace Kakehashi.Server.BulkExport;
 /// </summary>
 public sealed class ExportJobs(SqlDialect dialect, TimeProvider time)
 {
-    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan Lease = JobLeases.Lease;
 
     private const string Columns =
         "id, owner, caller, request_url, level, patients, types, since_us, status, transaction_time, cursor_type, cursor_id, exported, created_at, error";
@@ -44,33 +45,17 @@ public sealed class ExportJobs(SqlDialect dialect, TimeProvider time)
     /// <summary>Takes the oldest job that is queued, or running under an expired lease (its server stopped); null when none.</summary>
     public async Task<ExportJob?> ClaimAsync(CancellationToken cancellationToken)
     {
-        var now = SqlTime.ToMicros(time.GetUtcNow());
-        var candidates = new List<string>();
-        await using (var connection = await dialect.OpenConnectionAsync(cancellationToken))
-        await using (var command = SqlCommands.Create(connection, null,
-            "SELECT id FROM export_jobs WHERE status = @p0 OR (status = @p1 AND lease_until < @p2) ORDER BY created_at LIMIT 5",
-            ExportJob.Queued, ExportJob.Running, now))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        var now = time.GetUtcNow();
+        foreach (var id in await JobLeases.ClaimableAsync(dialect, "export_jobs", SqlTime.ToMicros(now), cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
+            bool claimed;
+            await using (var unit = await dialect.BeginWriteUnitAsync(cancellationToken))
             {
-                candidates.Add(reader.GetString(0));
-            }
-        }
-
-        foreach (var id in candidates)
-        {
-            await using var unit = await dialect.BeginWriteUnitAsync(cancellationToken);
-            int claimed;
-            await using (var update = SqlCommands.Create(unit.Connection, unit.Transaction,
-                "UPDATE export_jobs SET status = @p1, lease_until = @p2, updated_at = @p3 WHERE id = @p0 AND (status = @p4 OR (status = @p1 AND lease_until < @p3))",
-                id, ExportJob.Running, SqlTime.ToMicros(time.GetUtcNow() + Lease), now, ExportJob.Queued))
-            {
-                claimed = await update.ExecuteNonQueryAsync(cancellationToken);
+                claimed = await JobLeases.TryClaimAsync(unit, "export_jobs", id, now, cancellationToken);
+                await unit.CommitAsync(cancellationToken);
             }
 
-            await unit.CommitAsync(cancellationToken);
-            if (claimed == 1 && await FindAsync(id, cancellationToken) is { } job)
+            if (claimed && await FindAsync(id, cancellationToken) is { } job)
             {
                 return job;
             }

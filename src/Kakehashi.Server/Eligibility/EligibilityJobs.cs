@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Kakehashi.Fhir.Storage.Sql;
+using Kakehashi.Server.Hosting;
 using Kakehashi.Server.Security;
 
 namespace Kakehashi.Server.Eligibility;
@@ -12,7 +13,7 @@ namespace Kakehashi.Server.Eligibility;
 /// </summary>
 public sealed class EligibilityJobs(SqlDialect dialect, TimeProvider time)
 {
-    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan Lease = JobLeases.Lease;
 
     private const string Columns = "id, kind, format, organization_code, submitted_by, caller, status, total, processed, succeeded, failed, created_at, completed_at, error";
 
@@ -47,34 +48,14 @@ public sealed class EligibilityJobs(SqlDialect dialect, TimeProvider time)
     /// <summary>Takes the oldest job that is queued, or running under an expired lease (its server stopped); null when none.</summary>
     public async Task<(EligibilityJob Job, byte[] Input)?> ClaimAsync(CancellationToken cancellationToken)
     {
-        var now = SqlTime.ToMicros(time.GetUtcNow());
-        List<string> candidates = [];
-        await using (var connection = await dialect.OpenConnectionAsync(cancellationToken))
-        await using (var command = SqlCommands.Create(connection, null,
-            "SELECT id FROM eligibility_jobs WHERE status = @p0 OR (status = @p1 AND lease_until < @p2) ORDER BY created_at LIMIT 5",
-            EligibilityJob.Queued, EligibilityJob.Running, now))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                candidates.Add(reader.GetString(0));
-            }
-        }
-
-        foreach (var id in candidates)
+        var now = time.GetUtcNow();
+        foreach (var id in await JobLeases.ClaimableAsync(dialect, "eligibility_jobs", SqlTime.ToMicros(now), cancellationToken))
         {
             await using var unit = await dialect.BeginWriteUnitAsync(cancellationToken);
-            int claimed;
-            await using (var update = SqlCommands.Create(unit.Connection, unit.Transaction,
-                "UPDATE eligibility_jobs SET status = @p1, lease_until = @p2, updated_at = @p3 WHERE id = @p0 AND (status = @p4 OR (status = @p1 AND lease_until < @p3))",
-                id, EligibilityJob.Running, SqlTime.ToMicros(time.GetUtcNow() + Lease), now, EligibilityJob.Queued))
-            {
-                claimed = await update.ExecuteNonQueryAsync(cancellationToken);
-            }
-
+            var claimed = await JobLeases.TryClaimAsync(unit, "eligibility_jobs", id, now, cancellationToken);
             byte[]? input = null;
             EligibilityJob? job = null;
-            if (claimed == 1)
+            if (claimed)
             {
                 await using var select = SqlCommands.Create(unit.Connection, unit.Transaction, "SELECT " + Columns + ", input FROM eligibility_jobs WHERE id = @p0", id);
                 await using var reader = await select.ExecuteReaderAsync(cancellationToken);
