@@ -3,6 +3,7 @@ using System.Net;
 using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Errors;
 using Kakehashi.Fhir.Interactions;
+using Kakehashi.Fhir.Security;
 using Kakehashi.Fhir.Storage;
 
 namespace Kakehashi.Fhir.Bundles;
@@ -27,17 +28,14 @@ public sealed class BundleProcessor(FhirDispatcher dispatcher, ResourceService r
             throw FhirException.TooLarge($"The Bundle has {bundle.Entry.Count} entries; this server accepts at most {maxEntries} per request.");
         }
 
+        var interactions = new FhirInteraction[bundle.Entry.Count];
         for (var i = 0; i < bundle.Entry.Count; i++)
         {
-            var entry = bundle.Entry[i];
-            if (entry.Request?.Method is null || string.IsNullOrEmpty(entry.Request!.Url!))
-            {
-                throw FhirException.BadRequest($"Entry {i} has no request method and url.", $"Bundle.entry[{i}].request");
-            }
+            interactions[i] = Classify(bundle.Entry[i], i, request);
         }
 
         return bundle.Type == Bundle.BundleType.Transaction
-            ? await TransactionAsync(bundle, request, cancellationToken)
+            ? await TransactionAsync(bundle, interactions, request, cancellationToken)
             : await BatchAsync(bundle, request, cancellationToken);
     }
 
@@ -64,10 +62,52 @@ public sealed class BundleProcessor(FhirDispatcher dispatcher, ResourceService r
         return new FhirResponse { Bundle = result };
     }
 
-    private async Task<FhirResponse> TransactionAsync(Bundle bundle, FhirRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// The interaction an entry runs, classified by the dispatcher's own route parser. An entry
+    /// whose URL names no interaction for its method (<c>POST Consent/a/b</c>), or whose body does
+    /// not fit it (a resource posted to <c>Type/_search</c>), is a 400 before anything runs.
+    /// </summary>
+    private static FhirInteraction Classify(Bundle.EntryComponent entry, int index, FhirRequest outer)
+    {
+        if (entry.Request?.Method is not { } method || string.IsNullOrEmpty(entry.Request.Url))
+        {
+            throw FhirException.BadRequest($"Entry {index} has no request method and url.", $"Bundle.entry[{index}].request");
+        }
+
+        var url = entry.Request.Url;
+        var interaction = FhirInteraction.Classify(method.ToString(), EntryPath(url, outer), url.Contains('?', StringComparison.Ordinal));
+        var problem = interaction.Kind switch
+        {
+            InteractionKind.Unknown => interaction.ToException().Message,
+            InteractionKind.Bundle => "a Bundle cannot be nested in a batch or transaction",
+            InteractionKind.Create or InteractionKind.Update when entry.Resource is null => $"{method} needs a resource",
+            InteractionKind.Create or InteractionKind.Update when entry.Resource!.TypeName != interaction.ResourceType =>
+                $"it sends a {entry.Resource.TypeName} to the {interaction.ResourceType} endpoint",
+            _ when entry.Resource is not null && !interaction.TakesResource && !(interaction.Kind == InteractionKind.Patch && entry.Resource is Parameters or Binary) =>
+                $"{method} {url} is a {interaction.Name} interaction, which takes no resource",
+            _ => null,
+        };
+        return problem is null
+            ? interaction
+            : throw FhirException.BadRequest($"Entry {index} ({method} {url}) names no interaction this server can run: {problem}.", $"Bundle.entry[{index}].request.url");
+    }
+
+    private static string EntryPath(string url, FhirRequest outer)
+    {
+        var questionMark = url.IndexOf('?', StringComparison.Ordinal);
+        var path = questionMark < 0 ? url : url[..questionMark];
+        if (path.StartsWith(outer.BaseUrl, StringComparison.Ordinal))
+        {
+            path = path[outer.BaseUrl.Length..];
+        }
+
+        return path.Trim('/');
+    }
+
+    private async Task<FhirResponse> TransactionAsync(Bundle bundle, FhirInteraction[] interactions, FhirRequest request, CancellationToken cancellationToken)
     {
         await using var tx = await resources.Store.BeginTransactionAsync(cancellationToken);
-        var references = new TransactionReferences(resources, tx, request.BaseUrl, request.Restriction);
+        var references = new TransactionReferences(resources, tx, request.BaseUrl, request.Restriction, (type, criteria) => dispatcher.AuthorizeMatch(request, type, criteria));
         var entries = bundle.Entry.Select((entry, index) => (entry, index)).ToList();
         var responses = new BundleResultEntry[entries.Count];
 
@@ -83,7 +123,7 @@ public sealed class BundleProcessor(FhirDispatcher dispatcher, ResourceService r
                     // entry's final Type/id must be known so that references can be rewritten.
                     foreach (var (other, otherIndex) in entries.Where(e => e.entry.Request!.Method != Bundle.HTTPVerb.DELETE))
                     {
-                        urls[otherIndex] = await references.AssignIdentityAsync(other, otherIndex, cancellationToken);
+                        urls[otherIndex] = await references.AssignIdentityAsync(other, interactions[otherIndex], otherIndex, cancellationToken);
                     }
 
                     identitiesAssigned = true;
@@ -112,33 +152,24 @@ public sealed class BundleProcessor(FhirDispatcher dispatcher, ResourceService r
 
     private async Task<FhirResponse> ExecuteAsync(Bundle.EntryComponent entry, string url, TransactionReferences references, IResourceTransaction tx, FhirRequest request, CancellationToken cancellationToken)
     {
-        if (entry.Request!.Method == Bundle.HTTPVerb.POST && entry.Resource is not null && references.AssignedId(entry) is { } assigned)
+        var entryRequest = ToRequest(entry, await references.RewriteUrlAsync(url, cancellationToken), request);
+        if (references.AssignedId(entry) is { } assigned)
         {
-            if (assigned.Existing is { } existing)
-            {
-                // The If-None-Exist criteria matched: nothing is created, the match is reported.
-                return FhirResponse.ForStored(existing, HttpStatusCode.OK, isWrite: true);
-            }
-
-            return await resources.CreateWithIdAsync(tx, entry.Resource.TypeName, entry.Resource, assigned.Id, cancellationToken);
+            // A create whose id was fixed before any entry ran: it still runs through the dispatcher and its guard.
+            entryRequest = entryRequest with { TransactionId = assigned.Id, TransactionMatch = assigned.Existing };
         }
 
-        return await dispatcher.DispatchAsync(ToRequest(entry, await references.RewriteUrlAsync(url, cancellationToken), request), tx, cancellationToken);
+        return await dispatcher.DispatchAsync(entryRequest, tx, cancellationToken);
     }
 
     private static FhirRequest ToRequest(Bundle.EntryComponent entry, string url, FhirRequest outer)
     {
         var questionMark = url.IndexOf('?', StringComparison.Ordinal);
-        var path = questionMark < 0 ? url : url[..questionMark];
-        if (path.StartsWith(outer.BaseUrl, StringComparison.Ordinal))
-        {
-            path = path[outer.BaseUrl.Length..];
-        }
-
+        var path = EntryPath(url, outer);
         return new FhirRequest
         {
             Method = entry.Request!.Method!.Value.ToString(),
-            Path = path.Trim('/'),
+            Path = path,
             Query = questionMark < 0 ? [] : QueryParameters.Parse(url[questionMark..]),
             Body = entry.Resource,
             ContentType = entry.Resource is Binary binary ? binary.ContentType : null,

@@ -9,9 +9,17 @@ namespace Kakehashi.Fhir.Bundles;
 /// <summary>
 /// Resolves the identities of a transaction's entries and rewrites the references between
 /// them: <c>urn:uuid:</c> full URLs become the server-assigned <c>Type/id</c>, and conditional
-/// references (<c>Patient?identifier=…</c>) become the one resource they match.
+/// references (<c>Patient?identifier=…</c>) become the one resource they match. Every match
+/// (a conditional reference, If-None-Exist, a conditional update) is a search on the caller's
+/// behalf: <paramref name="authorizeMatch"/> authorizes it as one before it runs, and it sees
+/// only what <paramref name="restriction"/> lets the caller see.
 /// </summary>
-internal sealed class TransactionReferences(ResourceService resources, IResourceTransaction tx, string baseUrl, Security.AccessRestriction? restriction)
+internal sealed class TransactionReferences(
+    ResourceService resources,
+    IResourceTransaction tx,
+    string baseUrl,
+    Security.AccessRestriction? restriction,
+    Action<string, IReadOnlyList<KeyValuePair<string, string>>> authorizeMatch)
 {
     private readonly Dictionary<string, string> fullUrlToReference = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> conditionalCache = new(StringComparer.Ordinal);
@@ -20,25 +28,20 @@ internal sealed class TransactionReferences(ResourceService resources, IResource
     public AssignedIdentity? AssignedId(Bundle.EntryComponent entry) => assigned.GetValueOrDefault(entry);
 
     /// <summary>Decides which resource an entry creates or updates; returns the URL to execute.</summary>
-    public async Task<string> AssignIdentityAsync(Bundle.EntryComponent entry, int index, CancellationToken cancellationToken)
+    public async Task<string> AssignIdentityAsync(Bundle.EntryComponent entry, Security.FhirInteraction interaction, int index, CancellationToken cancellationToken)
     {
         var url = entry.Request!.Url!;
         var resource = entry.Resource;
         string? reference = null;
-        switch (entry.Request!.Method)
+        switch (interaction.Kind)
         {
-            case Bundle.HTTPVerb.POST when resource is not null:
-                var type = url.Split('?', '/')[0];
-                if (type != resource.TypeName)
-                {
-                    throw FhirException.BadRequest($"Entry {index} posts a {resource.TypeName} to '{url}'.", $"Bundle.entry[{index}].request.url");
-                }
-
+            case Security.InteractionKind.Create when resource is not null:
+                var type = interaction.ResourceType!;
                 StoredResource? existing = null;
                 if (!string.IsNullOrEmpty(entry.Request!.IfNoneExist))
                 {
                     var criteria = QueryParameters.Parse(RewriteUrl(entry.Request!.IfNoneExist));
-                    var matches = await resources.MatchAsync(tx, type, criteria, restriction, cancellationToken);
+                    var matches = await MatchAsync(type, criteria, cancellationToken);
                     if (matches.Count > 1)
                     {
                         throw FhirException.PreconditionFailed($"Entry {index}: more than one {type} matches If-None-Exist.");
@@ -51,22 +54,36 @@ internal sealed class TransactionReferences(ResourceService resources, IResource
                 assigned[entry] = new AssignedIdentity(id, existing);
                 reference = type + "/" + id;
                 break;
-            case Bundle.HTTPVerb.PUT when url.Contains('?', StringComparison.Ordinal) && resource is not null:
-                var putType = url[..url.IndexOf('?', StringComparison.Ordinal)];
-                var putCriteria = QueryParameters.Parse(RewriteUrl(url));
-                var putMatches = await resources.MatchAsync(tx, putType, putCriteria, restriction, cancellationToken);
+            case Security.InteractionKind.Update when interaction.Id is null && resource is not null:
+                var putType = interaction.ResourceType!;
+                var putCriteria = QueryParameters.Parse(RewriteUrl(url[url.IndexOf('?', StringComparison.Ordinal)..]));
+                var putMatches = await MatchAsync(putType, putCriteria, cancellationToken);
                 if (putMatches.Count > 1)
                 {
                     throw FhirException.PreconditionFailed($"Entry {index}: more than one {putType} matches the conditional update.");
                 }
 
-                var putId = putMatches.Count == 1 ? putMatches[0].Id : resource.Id is { Length: > 0 } bodyId ? bodyId : ResourceService.NewId();
+                string putId;
+                if (putMatches.Count == 1)
+                {
+                    putId = putMatches[0].Id;
+                }
+                else if (resource.Id is { Length: > 0 } bodyId)
+                {
+                    await ResourceService.RequireUnusedIdAsync(tx, putType, bodyId, cancellationToken);
+                    putId = bodyId;
+                }
+                else
+                {
+                    putId = ResourceService.NewId();
+                }
+
                 resource.Id = putId;
                 reference = putType + "/" + putId;
                 url = reference;
                 break;
-            case Bundle.HTTPVerb.PUT:
-                reference = url.TrimStart('/');
+            case Security.InteractionKind.Update:
+                reference = interaction.ResourceType + "/" + interaction.Id;
                 break;
         }
 
@@ -144,13 +161,19 @@ internal sealed class TransactionReferences(ResourceService resources, IResource
             throw FhirException.BadRequest($"The conditional reference '{target}' names an unknown resource type.");
         }
 
-        var matches = await resources.MatchAsync(tx, type, QueryParameters.Parse(RewriteUrl(target[questionMark..])), restriction, cancellationToken);
+        var matches = await MatchAsync(type, QueryParameters.Parse(RewriteUrl(target[questionMark..])), cancellationToken);
         if (matches.Count != 1)
         {
             throw FhirException.PreconditionFailed($"The conditional reference '{target}' matches {matches.Count} resources; it must match exactly one.");
         }
 
         return conditionalCache[target] = type + "/" + matches[0].Id;
+    }
+
+    private Task<IReadOnlyList<StoredResource>> MatchAsync(string type, IReadOnlyList<KeyValuePair<string, string>> criteria, CancellationToken cancellationToken)
+    {
+        authorizeMatch(type, criteria);
+        return resources.MatchAsync(tx, type, criteria, restriction, cancellationToken);
     }
 
     private static IEnumerable<Base> Descendants(Base root)

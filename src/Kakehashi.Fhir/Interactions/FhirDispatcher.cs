@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Bundles;
 using Kakehashi.Fhir.Errors;
+using Kakehashi.Fhir.Security;
 using Kakehashi.Fhir.Storage;
 
 namespace Kakehashi.Fhir.Interactions;
@@ -26,118 +27,85 @@ public sealed class FhirDispatcher(
 
     public BundleProcessor? Bundles { get; set; }
 
-    public Task<FhirResponse> DispatchAsync(FhirRequest request, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
-        guard is null
-            ? RouteAsync(request, transaction, cancellationToken)
-            : guard.GuardAsync(request, transaction, guarded => RouteAsync(guarded, transaction, cancellationToken), cancellationToken);
-
-    private async Task<FhirResponse> RouteAsync(FhirRequest request, IResourceTransaction? transaction, CancellationToken cancellationToken)
+    /// <summary>
+    /// Classifies the request once (<see cref="FhirInteraction.Classify(FhirRequest)"/>), lets the
+    /// guard authorize that classification, and runs exactly it: the guard and the router never
+    /// parse a request apart.
+    /// </summary>
+    public Task<FhirResponse> DispatchAsync(FhirRequest request, IResourceTransaction? transaction, CancellationToken cancellationToken)
     {
-        var segments = request.Segments;
-        var method = request.Method == "HEAD" ? "GET" : request.Method;
-        if (segments.Length > 0 && segments[^1].StartsWith('$'))
-        {
-            return await OperationAsync(request, segments, method, transaction, cancellationToken);
-        }
-
-        switch (segments.Length)
-        {
-            case 0:
-                return method switch
-                {
-                    "POST" when transaction is null => await ProcessBundleAsync(request, cancellationToken),
-                    "GET" => await search.SearchAsync(null, request, transaction, cancellationToken),
-                    _ => throw NotAllowed(request),
-                };
-            case 1 when segments[0] == "metadata" && method == "GET":
-                return new FhirResponse { Resource = capabilities.Build(request.BaseUrl) };
-            case 1 when segments[0] == "_search" && method == "POST":
-                return await search.SearchAsync(null, request, transaction, cancellationToken);
-            case 1 when segments[0] == "_history" && method == "GET":
-                return await history.HistoryAsync(null, null, request, cancellationToken);
-        }
-
-        var type = segments[0];
-        if (!ModelInfo.IsKnownResource(type) || !char.IsUpper(type[0]))
-        {
-            throw FhirException.NotFound($"'{type}' is not a resource type this server knows.");
-        }
-
-        if (segments.Length == 1)
-        {
-            return method switch
-            {
-                "GET" => await search.SearchAsync(type, request, transaction, cancellationToken),
-                "POST" => await resources.CreateAsync(type, RequireBody(request), request.IfNoneExist, request.Restriction, transaction, cancellationToken),
-                "PUT" when request.Query.Count > 0 => await resources.ConditionalUpdateAsync(type, request.Query, RequireBody(request), ParseIfMatch(request), request.Restriction, transaction, cancellationToken),
-                "DELETE" when request.Query.Count > 0 => await resources.ConditionalDeleteAsync(type, request.Query, request.Restriction, transaction, cancellationToken),
-                "PATCH" when request.Query.Count > 0 => await resources.ConditionalPatchAsync(type, request.Query, ParsePatch(request), ParseIfMatch(request), request.Restriction, transaction, cancellationToken),
-                _ => throw NotAllowed(request),
-            };
-        }
-
-        if (segments[1] == "_search" && segments.Length == 2 && method == "POST")
-        {
-            return await search.SearchAsync(type, request, transaction, cancellationToken);
-        }
-
-        if (segments[1] == "_history" && segments.Length == 2 && method == "GET")
-        {
-            return await history.HistoryAsync(type, null, request, cancellationToken);
-        }
-
-        var id = segments[1];
-        if (!ResourceIds.IsValid(id))
-        {
-            throw FhirException.BadRequest($"'{id}' is not a valid FHIR id.");
-        }
-
-        if (segments.Length == 2)
-        {
-            return method switch
-            {
-                "GET" => ConditionalRead(request, await resources.ReadAsync(type, id, transaction, cancellationToken)),
-                "PUT" => await resources.UpdateAsync(type, id, RequireBody(request), ParseIfMatch(request), transaction, cancellationToken),
-                "DELETE" => await resources.DeleteAsync(type, id, ParseIfMatch(request), transaction, cancellationToken),
-                "PATCH" => await resources.PatchAsync(type, id, ParsePatch(request), ParseIfMatch(request), transaction, cancellationToken),
-                _ => throw NotAllowed(request),
-            };
-        }
-
-        if (segments.Length == 3 && method == "GET" && (segments[2] == "*" || ModelInfo.IsKnownResource(segments[2])))
-        {
-            // Compartment search: Patient/123/Observation, or Patient/123/* for every type in it.
-            return await search.CompartmentSearchAsync(type, id, segments[2] == "*" ? null : segments[2], request, transaction, cancellationToken);
-        }
-
-        if (segments[2] == "_history" && method == "GET")
-        {
-            if (segments.Length == 3)
-            {
-                return await history.HistoryAsync(type, id, request, cancellationToken);
-            }
-
-            if (segments.Length == 4 && int.TryParse(segments[3], NumberStyles.None, CultureInfo.InvariantCulture, out var version))
-            {
-                return ConditionalRead(request, await resources.ReadVersionAsync(type, id, version, cancellationToken));
-            }
-
-            throw FhirException.NotFound($"'{segments[3]}' is not a version of {type}/{id}.");
-        }
-
-        throw FhirException.NotFound($"No interaction is defined at '{request.Path}'.");
+        var interaction = FhirInteraction.Classify(request);
+        return guard is null
+            ? RouteAsync(request, interaction, transaction, cancellationToken)
+            : guard.GuardAsync(request, interaction, transaction, guarded => RouteAsync(guarded, interaction, transaction, cancellationToken), cancellationToken);
     }
 
-    private async Task<FhirResponse> OperationAsync(FhirRequest request, string[] segments, string method, IResourceTransaction? transaction, CancellationToken cancellationToken)
-    {
-        var name = segments[^1][1..];
-        var type = segments.Length >= 2 ? segments[0] : null;
-        var id = segments.Length == 3 ? segments[1] : null;
-        if (segments.Length > 3 || (type is not null && !ModelInfo.IsKnownResource(type)))
-        {
-            throw FhirException.NotFound($"No operation is defined at '{request.Path}'.");
-        }
+    /// <summary>
+    /// Authorizes a search the engine runs on the caller's behalf while executing another
+    /// interaction — a transaction's conditional reference or If-None-Exist — as the search it is.
+    /// </summary>
+    public void AuthorizeMatch(FhirRequest request, string resourceType, IReadOnlyList<KeyValuePair<string, string>> criteria) =>
+        guard?.AuthorizeMatch(request, resourceType, criteria);
 
+    private async Task<FhirResponse> RouteAsync(FhirRequest request, FhirInteraction interaction, IResourceTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var type = interaction.ResourceType;
+        var id = interaction.Id;
+        switch (interaction.Kind)
+        {
+            case InteractionKind.Unknown:
+                throw interaction.ToException();
+            case InteractionKind.Operation:
+                return await OperationAsync(request, interaction, transaction, cancellationToken);
+            case InteractionKind.Capabilities:
+                return new FhirResponse { Resource = capabilities.Build(request.BaseUrl) };
+            case InteractionKind.Bundle:
+                return transaction is null ? await ProcessBundleAsync(request, cancellationToken) : throw NotAllowed(request);
+            case InteractionKind.SearchSystem:
+                return await search.SearchAsync(null, request, transaction, cancellationToken);
+            case InteractionKind.HistorySystem:
+                return await history.HistoryAsync(null, null, request, cancellationToken);
+            case InteractionKind.SearchType:
+                return await search.SearchAsync(type, request, transaction, cancellationToken);
+            case InteractionKind.HistoryType:
+                return await history.HistoryAsync(type, null, request, cancellationToken);
+            case InteractionKind.HistoryInstance:
+                return await history.HistoryAsync(type, id, request, cancellationToken);
+            case InteractionKind.SearchCompartment:
+                return await search.CompartmentSearchAsync(type!, id!, interaction.TargetType, request, transaction, cancellationToken);
+            case InteractionKind.Create when request.TransactionMatch is { } existing:
+                // A transaction's If-None-Exist matched: nothing is created, the match is reported.
+                return FhirResponse.ForStored(existing, HttpStatusCode.OK, isWrite: true);
+            case InteractionKind.Create when request.TransactionId is { } assignedId && transaction is not null:
+                return await resources.CreateWithIdAsync(transaction, type!, RequireBody(request), assignedId, request.Restriction, cancellationToken);
+            case InteractionKind.Create:
+                return await resources.CreateAsync(type!, RequireBody(request), request.IfNoneExist, request.Restriction, transaction, cancellationToken);
+            case InteractionKind.Update when id is null:
+                return await resources.ConditionalUpdateAsync(type!, request.Query, RequireBody(request), ParseIfMatch(request), request.Restriction, transaction, cancellationToken);
+            case InteractionKind.Delete when id is null:
+                return await resources.ConditionalDeleteAsync(type!, request.Query, request.Restriction, transaction, cancellationToken);
+            case InteractionKind.Patch when id is null:
+                return await resources.ConditionalPatchAsync(type!, request.Query, ParsePatch(request), ParseIfMatch(request), request.Restriction, transaction, cancellationToken);
+            case InteractionKind.Read:
+                return ConditionalRead(request, await resources.ReadAsync(type!, id!, transaction, cancellationToken));
+            case InteractionKind.VRead:
+                return ConditionalRead(request, await resources.ReadVersionAsync(type!, id!, interaction.Version!.Value, cancellationToken));
+            case InteractionKind.Update:
+                return await resources.UpdateAsync(type!, id!, RequireBody(request), ParseIfMatch(request), request.Restriction, transaction, cancellationToken);
+            case InteractionKind.Delete:
+                return await resources.DeleteAsync(type!, id!, ParseIfMatch(request), transaction, cancellationToken);
+            case InteractionKind.Patch:
+                return await resources.PatchAsync(type!, id!, ParsePatch(request), ParseIfMatch(request), request.Restriction, transaction, cancellationToken);
+            default:
+                throw NotAllowed(request);
+        }
+    }
+
+    private async Task<FhirResponse> OperationAsync(FhirRequest request, FhirInteraction interaction, IResourceTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var name = interaction.Operation!;
+        var (type, id) = (interaction.ResourceType, interaction.Id);
+        var method = request.Method == "HEAD" ? "GET" : request.Method;
         var operation = operations.FirstOrDefault(o => o.Name == name && o.AppliesTo(type, id))
             ?? throw FhirException.NotFound($"The operation ${name} is not supported at '{request.Path}'.");
         if (method != "POST" && !(method == "GET" && operation.IsIdempotent))

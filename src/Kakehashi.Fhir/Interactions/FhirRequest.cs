@@ -44,5 +44,14 @@ public sealed record FhirRequest
     /// </summary>
     public Security.AccessRestriction? Restriction { get; init; }
 
+    /// <summary>
+    /// For a create entry of a transaction: the id assigned before any entry ran, so that
+    /// <c>urn:uuid</c> references could be rewritten to it.
+    /// </summary>
+    internal string? TransactionId { get; init; }
+
+    /// <summary>For a create entry of a transaction: the resource its If-None-Exist matched (nothing is created).</summary>
+    internal Storage.StoredResource? TransactionMatch { get; init; }
+
     public string[] Segments => Path.Split('/', StringSplitOptions.RemoveEmptyEntries);
 }

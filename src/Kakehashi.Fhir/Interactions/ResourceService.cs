@@ -25,6 +25,8 @@ public sealed class ResourceService(
 {
     private readonly IResourceWriteInterceptor[] interceptors = [.. (interceptors ?? []).OrderBy(i => i.Order)];
 
+    private readonly PatientCompartments compartments = new(parser);
+
     public IResourceStore Store => store;
 
     /// <summary>Reads the current version; inside a transaction, that transaction's own writes are visible.</summary>
@@ -55,11 +57,15 @@ public sealed class ResourceService(
         InTransactionAsync(transaction, tx => CreateCoreAsync(tx, type, resource, ifNoneExist, null, restriction, cancellationToken), cancellationToken);
 
     /// <summary>Creates with a pre-assigned id; used by transactions, whose urn:uuid references must be resolved before writing.</summary>
-    internal Task<FhirResponse> CreateWithIdAsync(IResourceTransaction transaction, string type, Resource resource, string id, CancellationToken cancellationToken) =>
-        CreateCoreAsync(transaction, type, resource, null, id, null, cancellationToken);
+    internal Task<FhirResponse> CreateWithIdAsync(IResourceTransaction transaction, string type, Resource resource, string id, AccessRestriction? restriction, CancellationToken cancellationToken) =>
+        CreateCoreAsync(transaction, type, resource, null, id, restriction, cancellationToken);
 
     public Task<FhirResponse> UpdateAsync(string type, string id, Resource resource, int? ifMatch, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
-        InTransactionAsync(transaction, tx => UpdateCoreAsync(tx, type, id, resource, ifMatch, cancellationToken), cancellationToken);
+        UpdateAsync(type, id, resource, ifMatch, null, transaction, cancellationToken);
+
+    /// <summary>An update by a caller who may see only what <paramref name="restriction"/> lets through (see <see cref="PatientCompartments"/>).</summary>
+    public Task<FhirResponse> UpdateAsync(string type, string id, Resource resource, int? ifMatch, AccessRestriction? restriction, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
+        InTransactionAsync(transaction, tx => UpdateCoreAsync(tx, type, id, resource, ifMatch, restriction, cancellationToken), cancellationToken);
 
     public Task<FhirResponse> ConditionalUpdateAsync(string type, IReadOnlyList<KeyValuePair<string, string>> criteria, Resource resource, int? ifMatch, AccessRestriction? restriction, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
         InTransactionAsync(transaction, async tx =>
@@ -68,10 +74,12 @@ public sealed class ResourceService(
             var matches = await MatchAsync(tx, type, criteria, restriction, cancellationToken);
             switch (matches.Count)
             {
+                case 0 when resource.Id is { Length: > 0 } bodyId:
+                    // Update-as-create with the body's id: never onto an id already in use, seen or not.
+                    await RequireUnusedIdAsync(tx, type, bodyId, cancellationToken);
+                    return await UpdateCoreAsync(tx, type, bodyId, resource, ifMatch, restriction, cancellationToken);
                 case 0:
-                    return resource.Id is { Length: > 0 } bodyId
-                        ? await UpdateCoreAsync(tx, type, bodyId, resource, ifMatch, cancellationToken)
-                        : await CreateCoreAsync(tx, type, resource, null, null, restriction, cancellationToken);
+                    return await CreateCoreAsync(tx, type, resource, null, null, restriction, cancellationToken);
                 case 1:
                     var match = matches[0];
                     if (resource.Id is { Length: > 0 } id && id != match.Id)
@@ -80,7 +88,7 @@ public sealed class ResourceService(
                     }
 
                     resource.Id = match.Id;
-                    return await UpdateCoreAsync(tx, type, match.Id, resource, ifMatch, cancellationToken);
+                    return await UpdateCoreAsync(tx, type, match.Id, resource, ifMatch, restriction, cancellationToken);
                 default:
                     throw MultipleMatches(type);
             }
@@ -101,8 +109,8 @@ public sealed class ResourceService(
             };
         }, cancellationToken);
 
-    public Task<FhirResponse> PatchAsync(string type, string id, PatchDocument patch, int? ifMatch, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
-        InTransactionAsync(transaction, tx => PatchCoreAsync(tx, type, id, patch, ifMatch, cancellationToken), cancellationToken);
+    public Task<FhirResponse> PatchAsync(string type, string id, PatchDocument patch, int? ifMatch, AccessRestriction? restriction, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
+        InTransactionAsync(transaction, tx => PatchCoreAsync(tx, type, id, patch, ifMatch, restriction, cancellationToken), cancellationToken);
 
     public Task<FhirResponse> ConditionalPatchAsync(string type, IReadOnlyList<KeyValuePair<string, string>> criteria, PatchDocument patch, int? ifMatch, AccessRestriction? restriction, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
         InTransactionAsync(transaction, async tx =>
@@ -111,7 +119,7 @@ public sealed class ResourceService(
             return matches.Count switch
             {
                 0 => throw FhirException.NotFound($"No {type} matches the patch criteria."),
-                1 => await PatchCoreAsync(tx, type, matches[0].Id, patch, ifMatch, cancellationToken),
+                1 => await PatchCoreAsync(tx, type, matches[0].Id, patch, ifMatch, restriction, cancellationToken),
                 _ => throw MultipleMatches(type),
             };
         }, cancellationToken);
@@ -134,6 +142,21 @@ public sealed class ResourceService(
 
     public static string NewId() => Guid.NewGuid().ToString("D");
 
+    /// <summary>
+    /// A conditional update that matched nothing may create with the body's id only if no
+    /// resource ever had it (409 otherwise, as the specification says). The answer is the same
+    /// whether the caller may see that resource or not, so it reveals nothing; and a hidden
+    /// resource — or its deleted history — can never be taken over this way.
+    /// </summary>
+    internal static async System.Threading.Tasks.Task RequireUnusedIdAsync(IResourceTransaction tx, string type, string id, CancellationToken cancellationToken)
+    {
+        ResourceIds.Validate(id);
+        if (await tx.ReadAsync(type, id, cancellationToken) is not null)
+        {
+            throw FhirException.Conflict($"The conditional update matched no {type}, and the id '{id}' in its body is already in use; omit the id to create a new {type}.");
+        }
+    }
+
     private async Task<FhirResponse> CreateCoreAsync(IResourceTransaction tx, string type, Resource resource, string? ifNoneExist, string? presetId, AccessRestriction? restriction, CancellationToken cancellationToken)
     {
         CheckType(type, resource);
@@ -153,11 +176,11 @@ public sealed class ResourceService(
         }
 
         // The server owns ids on create: any id in the body is ignored, as the specification requires.
-        var stored = await WriteAsync(tx, resource, presetId ?? NewId(), 1, "POST", cancellationToken);
+        var stored = await WriteAsync(tx, resource, presetId ?? NewId(), 1, "POST", restriction, cancellationToken);
         return FhirResponse.ForStored(stored, HttpStatusCode.Created, isWrite: true);
     }
 
-    private async Task<FhirResponse> UpdateCoreAsync(IResourceTransaction tx, string type, string id, Resource resource, int? ifMatch, CancellationToken cancellationToken)
+    private async Task<FhirResponse> UpdateCoreAsync(IResourceTransaction tx, string type, string id, Resource resource, int? ifMatch, AccessRestriction? restriction, CancellationToken cancellationToken)
     {
         CheckType(type, resource);
         if (string.IsNullOrEmpty(resource.Id))
@@ -174,7 +197,7 @@ public sealed class ResourceService(
         var current = await tx.ReadAsync(type, id, cancellationToken);
         CheckIfMatch(type, id, current, ifMatch);
         var created = current is null || current.IsDeleted;
-        var stored = await WriteAsync(tx, resource, id, (current?.VersionId ?? 0) + 1, "PUT", cancellationToken);
+        var stored = await WriteAsync(tx, resource, id, (current?.VersionId ?? 0) + 1, "PUT", restriction, cancellationToken);
         return FhirResponse.ForStored(stored, created ? HttpStatusCode.Created : HttpStatusCode.OK, isWrite: true);
     }
 
@@ -198,7 +221,7 @@ public sealed class ResourceService(
         };
     }
 
-    private async Task<FhirResponse> PatchCoreAsync(IResourceTransaction tx, string type, string id, PatchDocument patch, int? ifMatch, CancellationToken cancellationToken)
+    private async Task<FhirResponse> PatchCoreAsync(IResourceTransaction tx, string type, string id, PatchDocument patch, int? ifMatch, AccessRestriction? restriction, CancellationToken cancellationToken)
     {
         var current = await tx.ReadAsync(type, id, cancellationToken) ?? throw NotFound(type, id);
         if (current.IsDeleted)
@@ -224,13 +247,17 @@ public sealed class ResourceService(
             throw FhirException.Unprocessable("A patch may not change the resource type or id.");
         }
 
-        var stored = await WriteAsync(tx, patched, id, current.VersionId + 1, "PATCH", cancellationToken);
+        var stored = await WriteAsync(tx, patched, id, current.VersionId + 1, "PATCH", restriction, cancellationToken);
         return FhirResponse.ForStored(stored, HttpStatusCode.OK, isWrite: true);
     }
 
-    private async Task<StoredResource> WriteAsync(IResourceTransaction tx, Resource resource, string id, int versionId, string method, CancellationToken cancellationToken)
+    private async Task<StoredResource> WriteAsync(IResourceTransaction tx, Resource resource, string id, int versionId, string method, AccessRestriction? restriction, CancellationToken cancellationToken)
     {
         resource.Id = id;
+
+        // Before any interceptor can answer differently for a missing and a hidden patient.
+        var patient = await compartments.PatientOfAsync(tx, resource, cancellationToken);
+        await PatientCompartments.RequireVisibleAsync(tx, resource, patient, restriction, cancellationToken);
         foreach (var interceptor in interceptors)
         {
             await interceptor.OnWritingAsync(resource, tx, cancellationToken);
@@ -242,7 +269,7 @@ public sealed class ResourceService(
         resource.Meta.LastUpdated = lastUpdated;
         var index = indexer.Extract(resource);
         var json = serializer.SerializeToBytes(resource, FhirFormat.Json);
-        var write = new ResourceWrite(resource.TypeName, id, versionId, lastUpdated, false, json, index, ShardKeys.For(resource, index), method);
+        var write = new ResourceWrite(resource.TypeName, id, versionId, lastUpdated, false, json, index, PatientCompartments.ShardKey(resource, index, patient), method);
         await tx.WriteAsync(write, cancellationToken);
         return new StoredResource(write.ResourceType, id, versionId, lastUpdated, false, json);
     }

@@ -31,11 +31,13 @@ public sealed record AccessRestriction
 }
 
 /// <summary>
-/// Patient data of type T is visible only when a row of <c>consent_grants</c> exists with
-/// <c>patient_key = shard_key</c>, <c>organization_code = OrganizationCode</c>,
-/// <c>category = CategoryByType[T]</c> and <c>valid_from &lt;= At &lt; valid_until</c>
-/// (microseconds since the epoch), or when <c>shard_key</c> is in <see cref="EmergencyCompartments"/>.
-/// Types absent from <see cref="CategoryByType"/> need no consent.
+/// Closed by default: patient data (a row whose <c>shard_key</c> is a patient's) of type T is
+/// visible only when a row of <c>consent_grants</c> exists with <c>patient_key = shard_key</c>,
+/// <c>organization_code = OrganizationCode</c>, <c>category = CategoryByType[T]</c> and
+/// <c>valid_from &lt;= At &lt; valid_until</c> (microseconds since the epoch), when
+/// <c>shard_key</c> is in <see cref="EmergencyCompartments"/>, or when the organization wrote it.
+/// Only the <see cref="NotClinicalTypes"/> need no consent; a type of patient data that no
+/// category names can be opened by no consent at all.
 /// </summary>
 public sealed record ConsentRequirement(
     string OrganizationCode,
@@ -44,6 +46,9 @@ public sealed record ConsentRequirement(
 {
     /// <summary>Patients under an active break-the-glass grant for this caller.</summary>
     public IReadOnlyList<string> EmergencyCompartments { get; init; } = [];
+
+    /// <summary>Types of a patient's record that are not clinical (demographics, qualifications, consent itself): no consent needed.</summary>
+    public IReadOnlyList<string> NotClinicalTypes { get; init; } = [];
 }
 
 /// <summary>

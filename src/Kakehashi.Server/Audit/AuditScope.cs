@@ -17,7 +17,8 @@ public sealed class AuditScope
 
     public required string RequestId { get; init; }
 
-    public string? Query { get; init; }
+    /// <summary>The query as it ran: the request's parameters and any the guard added (a narrowed scope's, the portal's own patient).</summary>
+    public string? Query { get; set; }
 
     /// <summary>Patients (<c>Patient/{id}</c>) the caller sees under a break-the-glass grant: their rows are marked emergency.</summary>
     public IReadOnlyCollection<string> EmergencyPatients { get; set; } = [];

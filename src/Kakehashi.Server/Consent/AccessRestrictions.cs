@@ -24,7 +24,7 @@ public sealed class AccessRestrictions(AccessPolicy policy, EmergencyAccessStore
             return new CallerAccess(new AccessRestriction { Relationship = QualificationIndex.InsuredBy(insurer) }, []);
         }
 
-        if (!ConsentBinding.Binds(caller) || policy.ConsentCategoryByType.Count == 0)
+        if (!ConsentBinding.Binds(caller))
         {
             return new CallerAccess(null, []);
         }
@@ -34,7 +34,11 @@ public sealed class AccessRestrictions(AccessPolicy policy, EmergencyAccessStore
         var emergencyPatients = caller.Role == KnownRoles.Doctor && caller.OrganizationKind == KnownOrganizationKinds.Hospital
             ? await emergency.ActivePatientsAsync(caller.Subject, now, cancellationToken)
             : [];
-        var requirement = new ConsentRequirement(caller.OrganizationCode!, policy.ConsentCategoryByType, now) { EmergencyCompartments = emergencyPatients };
+        var requirement = new ConsentRequirement(caller.OrganizationCode!, policy.ConsentCategoryByType, now)
+        {
+            EmergencyCompartments = emergencyPatients,
+            NotClinicalTypes = policy.NotClinicalTypes,
+        };
         return new CallerAccess(new AccessRestriction { Consent = requirement }, emergencyPatients);
     }
 }

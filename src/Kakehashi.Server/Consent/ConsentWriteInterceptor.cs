@@ -10,41 +10,54 @@ namespace Kakehashi.Server.Consent;
 
 /// <summary>
 /// Before a write: refuses a malformed Consent (422, naming the element) so that the grant index
-/// never disagrees with the record, and stamps what a consent-bound organization writes with its
-/// author tag — it always sees its own records, and a client cannot claim another's. Insurers'
-/// writes of patient data are stamped too (they see their insured persons and what they wrote);
-/// author tags sent by any client but the operator's own systems are dropped.
+/// never disagrees with the record, and keeps authorship with whoever created the resource. A
+/// consent-bound organization's new record, and an insurer's new patient data, carry its author
+/// tag — it always sees what it created. Later writers, even ones allowed to change the record
+/// (by consent), gain no ownership: the creator's tag is carried into every version, so that
+/// neither the creator loses sight of its record nor a writer keeps sight once consent ends.
+/// Author tags sent by any client but the operator's own systems are dropped.
 /// </summary>
 public sealed class ConsentWriteInterceptor(AccessPolicy policy) : IResourceWriteInterceptor
 {
     // After enrichment (house codes), before validation.
     public int Order => 50;
 
-    public ValueTask OnWritingAsync(Resource resource, IResourceTransaction transaction, CancellationToken cancellationToken)
+    public async ValueTask OnWritingAsync(Resource resource, IResourceTransaction transaction, CancellationToken cancellationToken)
     {
         if (resource is Hl7.Fhir.Model.Consent consent)
         {
             _ = ConsentReader.Grants(consent);
         }
 
-        if (AuditScope.Current?.Caller is { } caller && caller.Role != KnownRoles.System)
+        var caller = AuditScope.Current?.Caller;
+        if (caller is not null && caller.Role != KnownRoles.System)
         {
             // Authorship opens data to an organization, so only the server writes it: a label sent
             // by a client (even on a type its own writes are not labelled on) is dropped.
             resource.Meta?.Tag.RemoveAll(t => t.System == SqlAccessPredicate.AuthorTagSystem);
-            if (caller.OrganizationCode is not null && IsAuthorTagged(caller, resource.TypeName))
-            {
-                resource.Meta ??= new Meta();
-                resource.Meta.Tag.Add(new Coding(SqlAccessPredicate.AuthorTagSystem, caller.OrganizationCode));
-            }
         }
 
-        return ValueTask.CompletedTask;
+        var authors = resource.Id is { Length: > 0 } id && await transaction.ReadAsync(resource.TypeName, id, cancellationToken) is { IsDeleted: false } current
+            ? AuthorTags.Of(current.Json)
+            : [];
+        if (authors.Count == 0 && caller is { OrganizationCode: { } organization } && caller.Role != KnownRoles.System && IsAuthorTagged(caller, resource.TypeName))
+        {
+            authors = [organization];
+        }
+
+        foreach (var author in authors)
+        {
+            resource.Meta ??= new Meta();
+            if (!resource.Meta.Tag.Any(t => t.System == SqlAccessPredicate.AuthorTagSystem && t.Code == author))
+            {
+                resource.Meta.Tag.Add(new Coding(SqlAccessPredicate.AuthorTagSystem, author));
+            }
+        }
     }
 
     // What the restriction of the caller's organization lets through by authorship: consent-bound
     // organizations' writes of consent-governed types, an insurer's writes of patient data.
     private bool IsAuthorTagged(AccessContext caller, string type) =>
-        (ConsentBinding.Binds(caller) && policy.ConsentCategoryByType.ContainsKey(type)) ||
+        (ConsentBinding.Binds(caller) && policy.IsConsentBound(type)) ||
         (caller.Role == KnownRoles.InsurerStaff && policy.PatientCompartment.ContainsKey(type));
 }

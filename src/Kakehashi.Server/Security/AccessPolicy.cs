@@ -14,9 +14,10 @@ public sealed class AccessPolicy
 {
     private readonly Dictionary<string, Dictionary<string, string>> roles;
 
-    private AccessPolicy(Dictionary<string, Dictionary<string, string>> roles, IReadOnlyDictionary<string, string> patientCompartment, IReadOnlyDictionary<string, string> consentCategoryByType)
+    private AccessPolicy(Dictionary<string, Dictionary<string, string>> roles, IReadOnlyDictionary<string, string> patientCompartment, IReadOnlyDictionary<string, string> consentCategoryByType, IReadOnlyList<string> notClinical)
     {
         this.roles = roles;
+        NotClinicalTypes = notClinical;
         PatientCompartment = patientCompartment;
         StoredCompartmentTypes = [.. patientCompartment.Where(p => p.Value == StoredCompartment).Select(p => p.Key).Order(StringComparer.Ordinal)];
         ConsentCategoryByType = consentCategoryByType;
@@ -36,9 +37,18 @@ public sealed class AccessPolicy
 
     /// <summary>
     /// <c>consentCategories</c>: the consent category that covers each type of patient data
-    /// (docs/security/consent.md). Types not listed need no consent.
+    /// (docs/security/consent.md). A type of patient data in no category is opened by no consent.
     /// </summary>
     public IReadOnlyDictionary<string, string> ConsentCategoryByType { get; }
+
+    /// <summary>
+    /// <c>notClinical</c>: the only types of a patient's record that consent does not bind
+    /// (demographics, qualifications, consent itself). Consent binding is closed by default:
+    /// every other type in a patient's compartment needs consent.
+    /// </summary>
+    public IReadOnlyList<string> NotClinicalTypes { get; }
+
+    public bool IsConsentBound(string resourceType) => !NotClinicalTypes.Contains(resourceType, StringComparer.Ordinal);
 
     public IEnumerable<string> Roles => roles.Keys;
 
@@ -151,6 +161,15 @@ public sealed class AccessPolicy
             }
         }
 
-        return new AccessPolicy(roles, compartment, consent);
+        var notClinical = root.TryGetProperty("notClinical", out var exempt) ? exempt.EnumerateArray().Select(t => t.GetString()!).ToList() : [];
+        foreach (var type in notClinical)
+        {
+            if (!Hl7.Fhir.Model.ModelInfo.IsKnownResource(type) || consent.ContainsKey(type))
+            {
+                throw new InvalidOperationException($"The access policy's notClinical list names '{type}', which is not a resource type or has a consent category.");
+            }
+        }
+
+        return new AccessPolicy(roles, compartment, consent, [.. notClinical.Distinct().Order(StringComparer.Ordinal)]);
     }
 }

@@ -207,6 +207,12 @@ public static class AdminEndpoints
             throw FhirException.BadRequest("Only the operator's own systems act with the unrestricted 'system' role.");
         }
 
+        if (!KnownOrganizationKinds.Employs(organization.Kind, body.Role))
+        {
+            // A system acts as a job type of its organization: a research body's system is no doctor.
+            throw FhirException.BadRequest($"A {organization.Kind} has no {body.Role} systems.");
+        }
+
         if (string.IsNullOrWhiteSpace(body.ClientId) || await store.FindClientAsync(body.ClientId, http.RequestAborted) is not null)
         {
             throw FhirException.Conflict($"The client id '{body.ClientId}' is missing or taken.");

@@ -2,6 +2,7 @@ using System.Net;
 using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Errors;
 using Kakehashi.Fhir.Interactions;
+using Kakehashi.Fhir.Search;
 using Kakehashi.Fhir.Security;
 using Kakehashi.Fhir.Storage;
 using Kakehashi.Fhir.Storage.Sql;
@@ -26,7 +27,9 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
 
     private IResourceStore Store => services.GetRequiredService<IResourceStore>();
 
-    public async Task<FhirResponse> GuardAsync(FhirRequest request, IResourceTransaction? transaction, Func<FhirRequest, Task<FhirResponse>> next, CancellationToken cancellationToken)
+    private SearchQueryParser Parser => services.GetRequiredService<SearchQueryParser>();
+
+    public async Task<FhirResponse> GuardAsync(FhirRequest request, FhirInteraction interaction, IResourceTransaction? transaction, Func<FhirRequest, Task<FhirResponse>> next, CancellationToken cancellationToken)
     {
         var outer = AuditScope.Current;
         var caller = request.Caller ?? outer?.Caller;
@@ -37,8 +40,7 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
         }
 
         request = request.Caller is null ? request with { Caller = caller } : request;
-        var interaction = FhirInteraction.Classify(request);
-        if (interaction.Kind is InteractionKind.Capabilities or InteractionKind.Unknown)
+        if (interaction.Kind is InteractionKind.Capabilities)
         {
             return await next(request);
         }
@@ -48,11 +50,23 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
             Caller = caller,
             Interaction = interaction,
             RequestId = outer?.RequestId ?? Guid.NewGuid().ToString("N"),
-            Query = request.Query.Count == 0 ? null : string.Join("&", request.Query.Select(q => Uri.EscapeDataString(q.Key) + "=" + Uri.EscapeDataString(q.Value))),
+            Query = AuditQuery(request.Query),
         };
         AuditScope.Current = scope;
         try
         {
+            if (interaction.Kind == InteractionKind.Unknown)
+            {
+                // Closed by default: what the router cannot name never runs, and the attempt is recorded.
+                throw interaction.ToException();
+            }
+
+            if (caller.OrganizationKind is { } kind && !KnownOrganizationKinds.Employs(kind, caller.Role))
+            {
+                // Registered before the admin API checked it: a research body's "doctor" is refused, not trusted.
+                throw Deny($"A {kind} does not employ the job type '{caller.Role}'.");
+            }
+
             if (caller.Role == KnownRoles.Patient && caller.PatientId is null)
             {
                 throw Deny("This patient account is not linked to a patient record.");
@@ -69,6 +83,7 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
 
             Authorize(caller, interaction, request);
             var narrowed = await NarrowAsync(caller, interaction, request, access.Restriction, transaction, cancellationToken);
+            scope.Query = AuditQuery(narrowed.Query);
             var response = await next(narrowed);
             FilterIncluded(caller, response);
             if (!interaction.IsWrite)
@@ -155,70 +170,90 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
                 break;
         }
 
-        if (interaction.Kind is InteractionKind.SearchType or InteractionKind.SearchSystem or InteractionKind.SearchCompartment)
+        if (interaction.Kind is InteractionKind.SearchType or InteractionKind.SearchSystem or InteractionKind.SearchCompartment || interaction.IsConditional)
         {
-            CheckSearchParameters(caller, request);
+            CheckSearchParameters(caller, interaction.TargetType ?? interaction.ResourceType, request.Query);
+        }
+        else if (interaction.Kind == InteractionKind.Create && !string.IsNullOrEmpty(request.IfNoneExist))
+        {
+            // If-None-Exist is a search: it needs the right to search, and reaches only what that allows.
+            var criteria = QueryParameters.Parse(request.IfNoneExist);
+            Check(caller, interaction.ResourceType!, 's');
+            CheckSearchParameters(caller, interaction.ResourceType, criteria);
         }
     }
 
-    /// <summary>Every type a search reaches — by _revinclude, _has or a chain — must be searchable by the caller: otherwise it is a value oracle.</summary>
-    private void CheckSearchParameters(AccessContext caller, FhirRequest request)
+    public void AuthorizeMatch(FhirRequest request, string resourceType, IReadOnlyList<KeyValuePair<string, string>> criteria)
     {
-        foreach (var (key, value) in request.Query)
+        var caller = request.Caller ?? AuditScope.Current?.Caller;
+        if (caller is null)
         {
-            if (key.StartsWith("_include", StringComparison.Ordinal) || key.StartsWith("_revinclude", StringComparison.Ordinal))
-            {
-                if (value.Trim() == "*")
-                {
-                    CheckAll(caller, 's');
-                }
-                else if (key.StartsWith("_revinclude", StringComparison.Ordinal))
-                {
-                    Check(caller, value.Split(':')[0], 's');
-                }
+            return;
+        }
 
-                // _include targets are filtered from the result instead (FilterIncluded): they do not count in totals.
-                continue;
-            }
+        Check(caller, resourceType, 's');
+        if (caller.Scopes.Where(s => s.Context == ScopeContext(caller) && s.Grants(resourceType, 's')).All(s => s.Narrowing.Count > 0))
+        {
+            throw Deny($"This access is limited to part of {resourceType}, which a conditional match cannot be narrowed to.");
+        }
 
-            // _has:Observation:patient:_has:AuditEvent:entity:code, also inside a chain (subject:Patient._has:…).
-            var segments = key.Split(':', '.');
-            for (var i = 0; i + 1 < segments.Length; i++)
-            {
-                if (segments[i] == "_has")
-                {
-                    Check(caller, segments[i + 1], 's');
-                }
-            }
+        CheckSearchParameters(caller, resourceType, criteria);
+    }
 
-            if (key.StartsWith("_has:", StringComparison.Ordinal))
+    /// <summary>
+    /// Every type a search reaches — by a chain (each hop), <c>_has</c> (nested too) or
+    /// <c>_revinclude</c> — must be searchable by the caller: otherwise it is a value oracle.
+    /// Decided on the query as the engine parses and runs it, not on the parameter names' shape.
+    /// </summary>
+    private void CheckSearchParameters(AccessContext caller, string? resourceType, IReadOnlyList<KeyValuePair<string, string>> query)
+    {
+        foreach (var (key, value) in query)
+        {
+            if (key.StartsWith("_include", StringComparison.Ordinal) && value.Trim() == "*")
             {
-                continue;
+                CheckAll(caller, 's');
             }
+        }
 
-            var dot = key.IndexOf('.', StringComparison.Ordinal);
-            if (dot > 0 && !key.StartsWith('_'))
-            {
-                var head = key[..dot];
-                var colon = head.IndexOf(':', StringComparison.Ordinal);
-                if (colon > 0 && ModelInfo.IsKnownResource(head[(colon + 1)..]))
-                {
-                    Check(caller, head[(colon + 1)..], 's');
-                }
-                else
-                {
-                    // An untyped chain may reach any target type of the parameter: all must be searchable.
-                    // At system level the searched types come from _type.
-                    var param = colon > 0 ? head[..colon] : head;
-                    var searched = request.Segments.Length > 0 && !request.Segments[0].StartsWith('_')
-                        ? [request.Segments[0]]
-                        : request.Query.Where(q => q.Key == "_type").SelectMany(q => q.Value.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToArray();
-                    foreach (var target in searched.SelectMany(type => ModelInfo.SearchParameters.Where(p => p.Resource == type && p.Name == param)).SelectMany(p => p.Target ?? []))
-                    {
-                        Check(caller, target.ToString(), 's');
-                    }
-                }
-            }
+        if (query.Count == 0)
+        {
+            return;
+        }
+
+        var parsed = Parser.Parse(resourceType, query, lenient: true);
+        foreach (var revinclude in parsed.RevIncludes)
+        {
+            Check(caller, revinclude.SourceType, 's');
+        }
+
+        // _include targets are filtered from the result instead (FilterIncluded): they do not count in totals.
+        foreach (var condition in parsed.Conditions)
+        {
+            CheckReached(caller, condition);
+        }
+    }
+
+    private void CheckReached(AccessContext caller, SearchCondition condition)
+    {
+        switch (condition)
+        {
+            case ChainCondition chain:
+                chain.TargetTypes.ToList().ForEach(type => Check(caller, type, 's'));
+                CheckReached(caller, chain.Inner);
+                break;
+            case HasCondition has:
+                Check(caller, has.SourceType, 's');
+                CheckReached(caller, has.Inner);
+                break;
+            case AnyCondition any:
+                any.Alternatives.ToList().ForEach(alternative => CheckReached(caller, alternative));
+                break;
+            case NotCondition not:
+                CheckReached(caller, not.Inner);
+                break;
+            case CompositeCondition composite:
+                composite.Alternatives.SelectMany(a => a).ToList().ForEach(component => CheckReached(caller, component));
+                break;
         }
     }
 
@@ -234,7 +269,8 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
             throw Deny("The patient portal sends one request at a time, not batches or transactions.");
         }
 
-        // Every entry is checked before anything runs; entries are checked again, one by one, as they are dispatched.
+        // Every entry is checked before anything runs, as the interaction the dispatcher will run
+        // for it; entries are checked again, one by one, as they are dispatched.
         for (var i = 0; i < bundle.Entry.Count; i++)
         {
             var entry = bundle.Entry[i];
@@ -251,9 +287,9 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
             }
 
             var entryInteraction = FhirInteraction.Classify(method.ToString(), path, question >= 0);
-            if (entryInteraction.Kind == InteractionKind.Bundle)
+            if (entryInteraction.Kind is InteractionKind.Unknown or InteractionKind.Bundle)
             {
-                throw Deny($"Entry {i} nests a Bundle request.");
+                throw FhirException.BadRequest($"Entry {i} ({method} {url}) names no interaction this server can run; nothing was processed.", $"Bundle.entry[{i}].request.url");
             }
 
             try
@@ -263,10 +299,11 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
                     Method = method.ToString(),
                     Path = path,
                     Query = question < 0 ? [] : QueryParameters.Parse(url[question..]),
+                    IfNoneExist = entry.Request.IfNoneExist,
                     BaseUrl = request.BaseUrl,
                     Caller = caller,
                 };
-                if (entryInteraction.Kind is not (InteractionKind.Capabilities or InteractionKind.Unknown))
+                if (entryInteraction.Kind is not InteractionKind.Capabilities)
                 {
                     Authorize(caller, entryInteraction, entryRequest);
                 }
@@ -305,6 +342,8 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
         if (granting.Count > 0 && granting.All(s => s.Narrowing.Count > 0))
         {
             // Several narrowed scopes would mean their union; applying the first is narrower, never wider.
+            // A scope's parameters run as search criteria: they are authorized exactly like the request's.
+            CheckSearchParameters(caller, type, granting[0].Narrowing);
             narrowing.AddRange(granting[0].Narrowing);
         }
 
@@ -328,6 +367,10 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
                 }
 
                 return request;
+            case InteractionKind.SearchCompartment when interaction.TargetType is { } target && CompartmentNarrowing(caller, target) is { Count: > 0 } targetNarrowing:
+                // Patient/1/Observation under system/Observation.rs?category=…: the target's narrowing applies.
+                CheckSearchParameters(caller, target, targetNarrowing);
+                return request with { Query = [.. request.Query, .. targetNarrowing] };
             case InteractionKind.SearchCompartment or InteractionKind.Operation:
                 return request;
             case InteractionKind.Update or InteractionKind.Patch or InteractionKind.Delete when narrowing.Count == 0 && interaction.Id is not null && restriction is not null:
@@ -347,6 +390,12 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
         }
     }
 
+    private static IReadOnlyList<KeyValuePair<string, string>> CompartmentNarrowing(AccessContext caller, string target)
+    {
+        var granting = caller.Scopes.Where(s => s.Context == ScopeContext(caller) && s.Grants(target, 's')).ToList();
+        return granting.Count > 0 && granting.All(s => s.Narrowing.Count > 0) ? granting[0].Narrowing : [];
+    }
+
     /// <summary>The caller's search for the id, with the same narrowing and restriction, finds it.</summary>
     private async Task<bool> IsVisibleAsync(AccessContext caller, string type, string id, List<KeyValuePair<string, string>> narrowing, FhirRequest request, IResourceTransaction? transaction, CancellationToken cancellationToken)
     {
@@ -363,11 +412,15 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
         return found.Bundle is { } bundle && bundle.Entries.Any(e => e.SearchMode == Bundle.SearchEntryMode.Match);
     }
 
+    /// <summary>Any version, deleted or not: a write by id never revives a hidden resource's history either.</summary>
     private async Task<bool> ExistsAsync(string type, string id, IResourceTransaction? transaction, CancellationToken cancellationToken)
     {
         var stored = transaction is null ? await Store.ReadAsync(type, id, cancellationToken) : await transaction.ReadAsync(type, id, cancellationToken);
-        return stored is { IsDeleted: false };
+        return stored is not null;
     }
+
+    private static string? AuditQuery(IReadOnlyList<KeyValuePair<string, string>> query) =>
+        query.Count == 0 ? null : string.Join("&", query.Select(q => Uri.EscapeDataString(q.Key) + "=" + Uri.EscapeDataString(q.Value)));
 
     /// <summary>_include may reach types or patients the caller may not see; such entries are dropped (they are not counted in totals).</summary>
     private void FilterIncluded(AccessContext caller, FhirResponse response)

@@ -34,6 +34,7 @@ public static class SecurityExtensions
             [.. sp.GetServices<IResourceWriteObserver>()]));
         services.AddSingleton<IFhirRequestGuard, FhirAccessGuard>();
         services.AddHostedService<InactivityService>();
+        services.AddHostedService<JobTypeReport>();
 
         var openIddict = services.AddOpenIddict();
         if (options.Authority is { Length: > 0 } authority)

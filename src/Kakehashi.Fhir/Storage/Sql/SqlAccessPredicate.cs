@@ -37,7 +37,7 @@ public static class SqlAccessPredicate
             parts.Add($"({own} OR {nobodys})");
         }
 
-        if (restriction.Consent is { CategoryByType.Count: > 0 } consent)
+        if (restriction.Consent is { } consent)
         {
             parts.Add(Consented(consent, statement, alias));
         }
@@ -56,22 +56,31 @@ public static class SqlAccessPredicate
 
     private static string Consented(ConsentRequirement consent, SqlStatement statement, string alias)
     {
-        var types = consent.CategoryByType.Keys.Order(StringComparer.Ordinal).ToList();
         var options = new List<string>
         {
-            $"{alias}.resource_type NOT IN ({string.Join(", ", types.Select(statement.Add))})",
             $"{alias}.shard_key NOT LIKE {PatientKeyPattern}",
         };
+        if (consent.NotClinicalTypes.Count > 0)
+        {
+            options.Add($"{alias}.resource_type IN ({string.Join(", ", consent.NotClinicalTypes.Order(StringComparer.Ordinal).Select(statement.Add))})");
+        }
+
         if (consent.EmergencyCompartments.Count > 0)
         {
             options.Add($"{alias}.shard_key IN ({string.Join(", ", consent.EmergencyCompartments.Select(statement.Add))})");
         }
 
-        var at = statement.Add(SqlTime.ToMicros(consent.At));
-        var category = "CASE " + alias + ".resource_type " +
-            string.Join(" ", types.Select(t => $"WHEN {statement.Add(t)} THEN {statement.Add(consent.CategoryByType[t])}")) + " END";
-        options.Add($"EXISTS (SELECT 1 FROM consent_grants g WHERE g.organization_code = {statement.Add(consent.OrganizationCode)}"
-            + $" AND g.category = {category} AND g.patient_key = {alias}.shard_key AND g.valid_from <= {at} AND g.valid_until > {at})");
+        var types = consent.CategoryByType.Keys.Order(StringComparer.Ordinal).ToList();
+        if (types.Count > 0)
+        {
+            // A type no category names has no WHEN: the CASE is NULL and no grant matches it.
+            var at = statement.Add(SqlTime.ToMicros(consent.At));
+            var category = "CASE " + alias + ".resource_type " +
+                string.Join(" ", types.Select(t => $"WHEN {statement.Add(t)} THEN {statement.Add(consent.CategoryByType[t])}")) + " END";
+            options.Add($"EXISTS (SELECT 1 FROM consent_grants g WHERE g.organization_code = {statement.Add(consent.OrganizationCode)}"
+                + $" AND g.category = {category} AND g.patient_key = {alias}.shard_key AND g.valid_from <= {at} AND g.valid_until > {at})");
+        }
+
         options.Add(AuthoredBy(consent.OrganizationCode, statement, alias));
         return "(" + string.Join(" OR ", options) + ")";
     }
