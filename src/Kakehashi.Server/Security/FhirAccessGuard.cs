@@ -220,6 +220,9 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
             return;
         }
 
+        // First by the names' shape, which refuses even what the parser would reject as unsupported
+        // (a _has inside a chain) with the 403 it deserves; then on the parsed query, every hop.
+        CheckParameterNames(caller, resourceType, query);
         var parsed = Parser.Parse(resourceType, query, lenient: true);
         foreach (var revinclude in parsed.RevIncludes)
         {
@@ -230,6 +233,56 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
         foreach (var condition in parsed.Conditions)
         {
             CheckReached(caller, condition);
+        }
+    }
+
+    private void CheckParameterNames(AccessContext caller, string? resourceType, IReadOnlyList<KeyValuePair<string, string>> query)
+    {
+        foreach (var (key, _) in query)
+        {
+            if (key.StartsWith("_include", StringComparison.Ordinal) || key.StartsWith("_revinclude", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            // _has:Observation:patient:_has:AuditEvent:entity:code, also inside a chain (subject:Patient._has:…).
+            var segments = key.Split(':', '.');
+            for (var i = 0; i + 1 < segments.Length; i++)
+            {
+                if (segments[i] == "_has")
+                {
+                    Check(caller, segments[i + 1], 's');
+                }
+            }
+
+            if (key.StartsWith("_has:", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var dot = key.IndexOf('.', StringComparison.Ordinal);
+            if (dot > 0 && !key.StartsWith('_'))
+            {
+                var head = key[..dot];
+                var colon = head.IndexOf(':', StringComparison.Ordinal);
+                if (colon > 0 && ModelInfo.IsKnownResource(head[(colon + 1)..]))
+                {
+                    Check(caller, head[(colon + 1)..], 's');
+                }
+                else
+                {
+                    // An untyped chain may reach any target type of the parameter: all must be searchable.
+                    // At system level the searched types come from _type.
+                    var param = colon > 0 ? head[..colon] : head;
+                    var searched = resourceType is not null
+                        ? [resourceType]
+                        : query.Where(q => q.Key == "_type").SelectMany(q => q.Value.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToArray();
+                    foreach (var target in searched.SelectMany(type => ModelInfo.SearchParameters.Where(p => p.Resource == type && p.Name == param)).SelectMany(p => p.Target ?? []))
+                    {
+                        Check(caller, target.ToString(), 's');
+                    }
+                }
+            }
         }
     }
 

@@ -91,20 +91,25 @@ public abstract class InsurerScopeContract(ServerFixture server)
     }
 
     [Fact]
-    public async Task APatientBecomesVisible_WhenTheInsurerRegistersTheirQualification()
+    public async Task AQualificationCannotOpenAPatientTheInsurerCannotSee()
     {
+        // Registering a Coverage once opened any Patient to the insurer (attack case 69): now an
+        // insurer registers qualifications for the persons it registered, or already insures.
         var registration = await server.RegisterClientAsync("insurer-staff", "insurer");
         using var insurer = server.CreateClient(registration);
         var patient = await CreatePatientAsync(Operator);
         await (await insurer.GetAsync($"Patient/{patient}")).ExpectAsync(HttpStatusCode.NotFound);
 
-        await insurer.CreateAsync(Coverage(patient, $"{registration.OrganizationCode}::{NewNumber()}:00").ToJsonString());
+        await (await insurer.SendAsync(HttpMethod.Post, "Coverage", Coverage(patient, $"{registration.OrganizationCode}::{NewNumber()}:00").ToJsonString())).ExpectOutcomeAsync(HttpStatusCode.UnprocessableEntity);
+        await (await insurer.GetAsync($"Patient/{patient}")).ExpectAsync(HttpStatusCode.NotFound);
 
-        await (await insurer.GetAsync($"Patient/{patient}")).ExpectAsync(HttpStatusCode.OK);
+        var own = await CreatePatientAsync(insurer);
+        await insurer.CreateAsync(Coverage(own, $"{registration.OrganizationCode}::{NewNumber()}:00").ToJsonString());
+        await (await insurer.GetAsync($"Patient/{own}")).ExpectAsync(HttpStatusCode.OK);
         var other = server.CreateClient(await server.RegisterClientAsync("insurer-staff", "insurer"));
         using (other)
         {
-            await (await other.GetAsync($"Patient/{patient}")).ExpectAsync(HttpStatusCode.NotFound);
+            await (await other.GetAsync($"Patient/{own}")).ExpectAsync(HttpStatusCode.NotFound);
         }
     }
 
