@@ -13,7 +13,7 @@ namespace Kakehashi.Server.Tests.Security;
 /// <summary>
 /// Authorization decides on what runs, not on the request's shape (docs/security/authorization.md):
 /// Bundle entries, conditional matches, scope parameters, every hop of a chain and every write
-/// pass the same decision, and consent binding is closed by default. Attack cases 64–75.
+/// pass the same decision, and consent binding is closed by default. Attack cases 64–73.
 /// </summary>
 public abstract class ExecutedAccessContract(ServerFixture server)
 {
@@ -240,6 +240,36 @@ public abstract class ExecutedAccessContract(ServerFixture server)
         await (await clerk.SendAsync(HttpMethod.Post, "Appointment", """{"resourceType":"Appointment","status":"proposed","participant":[{"status":"needs-action"}]}""",
             Header("If-None-Exist", "reason-reference:Condition.code=B20"))).ExpectOutcomeAsync(HttpStatusCode.Forbidden);
         await (await clerk.GetAsync("Encounter?appointment.status=booked")).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task TransactionMatches_AreAuthorizedAsTheSearchesTheyAre()
+    {
+        // 72: a conditional reference or If-None-Exist inside a transaction is a search of its type.
+        var patient = await PatientAsync();
+        var code = Unique("B");
+        await Operator.CreateAsync(ConditionJson(Subject(patient), code));
+        using var clerk = server.CreateClient(await server.RegisterClientAsync("clerk", "hospital"));
+        var appointment = $$$"""{"resourceType":"Appointment","status":"proposed","participant":[{"actor":{{{Subject(patient)}}},"status":"needs-action"}],"reasonReference":[{"reference":"Condition?code={{{code}}}"}]}""";
+        await (await clerk.SendAsync(HttpMethod.Post, "", Transaction(PostEntry("Appointment", appointment)))).ExpectOutcomeAsync(HttpStatusCode.Forbidden);
+        var ifNoneExist = $$$"""{"resource":{"resourceType":"Appointment","status":"proposed","participant":[{"status":"needs-action"}]},"request":{"method":"POST","url":"Appointment","ifNoneExist":"reason-reference:Condition.code={{{code}}}"}}""";
+        await (await clerk.SendAsync(HttpMethod.Post, "", Transaction(ifNoneExist))).ExpectOutcomeAsync(HttpStatusCode.Forbidden);
+        Assert.Equal(0, await CountAsync(Operator, $"Appointment?patient=Patient/{patient}"));
+    }
+
+    [Fact]
+    public async Task ACompartmentSearch_KeepsTheNarrowingOfTheTypeItSearches()
+    {
+        // 73: system/Observation.rs?category=laboratory must not read vital signs through Patient/[id]/Observation.
+        var patient = await PatientAsync();
+        string Observation(string category) =>
+            $$$"""{"resourceType":"Observation","status":"final","category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"{{{category}}}"}]}],"code":{"text":"{{{category}}}"},"subject":{{{Subject(patient)}}}}""";
+        var lab = (string)(await Operator.CreateAsync(Observation("laboratory")))["id"]!;
+        await Operator.CreateAsync(Observation("vital-signs"));
+        const string Scope = "system/Patient.rs system/Observation.rs?category=laboratory";
+        using var narrowed = server.CreateClient(server.SystemClient, Scope);
+        Assert.Equal([lab], MatchIds(await (await narrowed.GetAsync($"Patient/{patient}/Observation")).ExpectAsync(HttpStatusCode.OK)));
+        Assert.Equal([lab], MatchIds(await (await narrowed.GetAsync($"Observation?patient=Patient/{patient}")).ExpectAsync(HttpStatusCode.OK)));
     }
 
     [Fact]
