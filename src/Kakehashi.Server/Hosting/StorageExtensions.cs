@@ -34,7 +34,7 @@ public static class StorageExtensions
         var applied = await store.MigrateAsync(CancellationToken.None);
         var provider = store.Dialect.Name;
         // Rows whose patient compartment a migration asked to derive again (compartment_refresh): before anything is served.
-        var refresh = new CompartmentRefresh(store, app.Services.GetRequiredService<SearchIndexer>(), app.Services.GetRequiredService<FhirSerializer>());
+        var refresh = new CompartmentRefresh(store, app.Services.GetRequiredService<SearchIndexer>(), app.Services.GetRequiredService<FhirSerializer>(), app.Services.GetRequiredService<SearchQueryParser>());
         var moved = await refresh.RunAsync(CancellationToken.None);
         app.Logger.LogInformation("Storage {Provider} ready; migrations applied now: {Count}; rows moved to another compartment: {Moved}", provider, applied.Count, moved);
     }

@@ -140,7 +140,7 @@ public abstract class DocumentConsentContract(ServerFixture server)
 
         // What migration 0010 schedules and the start runs.
         await ExecuteAsync(dialect, "INSERT INTO compartment_refresh (resource_type) VALUES ('Bundle')");
-        var refresh = new CompartmentRefresh(server.Services.GetRequiredService<SqlResourceStore>(), server.Services.GetRequiredService<SearchIndexer>(), server.Services.GetRequiredService<FhirSerializer>());
+        var refresh = new CompartmentRefresh(server.Services.GetRequiredService<SqlResourceStore>(), server.Services.GetRequiredService<SearchIndexer>(), server.Services.GetRequiredService<FhirSerializer>(), server.Services.GetRequiredService<SearchQueryParser>());
         Assert.True(await refresh.RunAsync(CancellationToken.None) >= 1);
 
         await (await doctor.GetAsync($"Bundle/{data.Document}")).ExpectOutcomeAsync(HttpStatusCode.NotFound);

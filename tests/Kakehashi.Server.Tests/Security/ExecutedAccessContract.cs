@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Kakehashi.Fhir.Formats;
+using Kakehashi.Fhir.Search;
+using Kakehashi.Fhir.Storage.Sql;
 using Kakehashi.Server.Security;
 using Kakehashi.Server.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +16,7 @@ namespace Kakehashi.Server.Tests.Security;
 /// <summary>
 /// Authorization decides on what runs, not on the request's shape (docs/security/authorization.md):
 /// Bundle entries, conditional matches, scope parameters, every hop of a chain and every write
-/// pass the same decision, and consent binding is closed by default. Attack cases 64–73.
+/// pass the same decision, and consent binding is closed by default. Attack cases 64–74.
 /// </summary>
 public abstract class ExecutedAccessContract(ServerFixture server)
 {
@@ -197,6 +200,42 @@ public abstract class ExecutedAccessContract(ServerFixture server)
         await (await doctor.GetAsync($"Condition/{byIdentifier}")).ExpectAsync(HttpStatusCode.OK);
         await (await doctor.GetAsync($"Condition/{byUrl}")).ExpectAsync(HttpStatusCode.OK);
         await (await doctor.GetAsync($"Condition/{unplaced}")).ExpectOutcomeAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task ResourcesStoredBeforePlacement_MoveToTheirPatient_AtTheNextStart()
+    {
+        // 74: a diagnosis naming its patient by identifier, stored as nobody's before migration 0015.
+        var member = Unique("00012345:えお:");
+        var patientJson = JsonNode.Parse(PatientJson(Unique("移行")))!;
+        patientJson["identifier"]!.AsArray().Add(new JsonObject { ["system"] = MemberIdSystem, ["value"] = member });
+        var patient = (string)(await Operator.CreateAsync(patientJson.ToJsonString()))["id"]!;
+        var condition = (string)(await Operator.CreateAsync(ConditionJson($$$"""{"identifier":{"system":"{{{MemberIdSystem}}}","value":"{{{member}}}"}}""", "B20")))["id"]!;
+        var doctorClient = await server.RegisterClientAsync("doctor", "hospital");
+        using var doctor = server.CreateClient(doctorClient);
+
+        var dialect = server.Services.GetRequiredService<SqlDialect>();
+        foreach (var table in (string[])["resources", "resource_versions"])
+        {
+            await ExecuteAsync(dialect, $"UPDATE {table} SET shard_key = @p0 WHERE resource_type = 'Condition' AND id = @p1", "Condition/" + condition, condition);
+        }
+
+        await (await doctor.GetAsync($"Condition/{condition}")).ExpectAsync(HttpStatusCode.OK);
+        await ExecuteAsync(dialect, "INSERT INTO compartment_refresh (resource_type) VALUES ('Condition') ON CONFLICT (resource_type) DO NOTHING");
+        var refresh = new CompartmentRefresh(server.Services.GetRequiredService<SqlResourceStore>(), server.Services.GetRequiredService<SearchIndexer>(),
+            server.Services.GetRequiredService<FhirSerializer>(), server.Services.GetRequiredService<SearchQueryParser>());
+        Assert.True(await refresh.RunAsync(CancellationToken.None) >= 1);
+
+        await (await doctor.GetAsync($"Condition/{condition}")).ExpectOutcomeAsync(HttpStatusCode.NotFound);
+        await TestConsents.GrantAsync(Operator, patient, doctorClient.OrganizationCode, "clinical-items");
+        await (await doctor.GetAsync($"Condition/{condition}")).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    private static async Task ExecuteAsync(SqlDialect dialect, string sql, params object?[] values)
+    {
+        await using var connection = await dialect.OpenConnectionAsync(CancellationToken.None);
+        await using var command = SqlCommands.Create(connection, null, sql, values);
+        await command.ExecuteNonQueryAsync();
     }
 
     [Fact]

@@ -13,9 +13,11 @@ namespace Kakehashi.Fhir.Storage.Sql;
 /// rows exactly as to new ones. Every step is idempotent: a start interrupted half-way does it
 /// again from the beginning.
 /// </summary>
-public sealed class CompartmentRefresh(SqlResourceStore store, SearchIndexer indexer, FhirSerializer serializer)
+public sealed class CompartmentRefresh(SqlResourceStore store, SearchIndexer indexer, FhirSerializer serializer, SearchQueryParser parser)
 {
     private const int BatchSize = 500;
+
+    private readonly PatientCompartments compartments = new(parser);
 
     /// <summary>Returns the number of version rows whose key changed.</summary>
     public async Task<long> RunAsync(CancellationToken cancellationToken)
@@ -68,25 +70,30 @@ public sealed class CompartmentRefresh(SqlResourceStore store, SearchIndexer ind
             }
 
             var updates = new List<(string Id, int Version, string Key)>();
-            foreach (var row in rows)
+            await using (var lookup = await store.BeginTransactionAsync(cancellationToken))
             {
-                string key;
-                if (row.Deleted || row.Data.Length == 0)
+                // Only reads (the Patient a URL or an identifier names); disposed, never committed.
+                foreach (var row in rows)
                 {
-                    key = previousId == row.Id ? previousKey : row.Key;
-                }
-                else
-                {
-                    var resource = serializer.ParseJson(row.Data);
-                    key = ShardKeys.For(resource, indexer.Extract(resource));
-                }
+                    string key;
+                    if (row.Deleted || row.Data.Length == 0)
+                    {
+                        key = previousId == row.Id ? previousKey : row.Key;
+                    }
+                    else
+                    {
+                        var resource = serializer.ParseJson(row.Data);
+                        var patient = await compartments.PatientOfAsync(lookup, resource, cancellationToken);
+                        key = PatientCompartments.ShardKey(resource, indexer.Extract(resource), patient);
+                    }
 
-                if (key != row.Key)
-                {
-                    updates.Add((row.Id, row.Version, key));
-                }
+                    if (key != row.Key)
+                    {
+                        updates.Add((row.Id, row.Version, key));
+                    }
 
-                (previousId, previousKey) = (row.Id, key);
+                    (previousId, previousKey) = (row.Id, key);
+                }
             }
 
             if (updates.Count > 0)
