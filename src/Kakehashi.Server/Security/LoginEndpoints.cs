@@ -91,7 +91,10 @@ public static class LoginEndpoints
             return Page(http, returnUrl, lang, failed, HttpStatusCode.Unauthorized);
         }
 
-        if (account.LockedUntil is { } until && until > store.Now)
+        // Counted as a failure before the password is checked (SecurityStore.TryReserveLoginAttemptAsync):
+        // reading the lock and writing the failure afterwards let parallel guesses past the limit.
+        var lockout = TimeSpan.FromMinutes(settings.LockoutMinutes);
+        if (!await store.TryReserveLoginAttemptAsync(account.Id, settings.MaxFailedLogins, lockout, http.RequestAborted))
         {
             return Page(http, returnUrl, lang, Text(lang, "ログインに続けて失敗したため、一時的にロックされています。", "Too many failed sign-ins: the account is locked for a while."), HttpStatusCode.Unauthorized);
         }
@@ -100,11 +103,11 @@ public static class LoginEndpoints
         var secondFactorOk = account.TotpSecret is null || Totp.Verify(account.TotpSecret, form["totp"].ToString().Trim(), store.Now);
         if (!passwordOk || !secondFactorOk)
         {
-            await store.RecordLoginAsync(account.Id, false, settings.MaxFailedLogins, TimeSpan.FromMinutes(settings.LockoutMinutes), http.RequestAborted);
+            // The failure was counted when the attempt was reserved.
             return Page(http, returnUrl, lang, failed, HttpStatusCode.Unauthorized);
         }
 
-        await store.RecordLoginAsync(account.Id, true, settings.MaxFailedLogins, TimeSpan.FromMinutes(settings.LockoutMinutes), http.RequestAborted);
+        await store.RecordLoginSucceededAsync(account.Id, http.RequestAborted);
         var identity = new ClaimsIdentity(CookieScheme, Claims.Subject, null);
         identity.AddClaim(new Claim(Claims.Subject, account.Id));
         await http.SignInAsync(CookieScheme, new ClaimsPrincipal(identity), new AuthenticationProperties { ExpiresUtc = store.Now.AddMinutes(10) });

@@ -71,12 +71,24 @@ public sealed class SecurityStore(SqlDialect dialect, TimeProvider time, IOption
         return changed;
     }
 
-    public Task RecordLoginAsync(string id, bool success, int maxFailures, TimeSpan lockout, CancellationToken cancellationToken) => success
-        ? ExecuteAsync("UPDATE security_accounts SET failed_logins = 0, locked_until = NULL, last_used_at = @p1 WHERE id = @p0", cancellationToken, id, Micros(Now))
-        : ExecuteAsync(
+    /// <summary>
+    /// Counts a sign-in attempt as failed before its password is checked; false when the account
+    /// is locked. Count and lock change in one conditional UPDATE, so parallel attempts — on any
+    /// number of servers sharing the database — get at most <paramref name="maxFailures"/>
+    /// password checks before the lock, not however many read the account before the first
+    /// failure was written. The attempt that reaches the limit sets the lock; once it has run
+    /// out, one more attempt is let through (and locks again unless it succeeds).
+    /// </summary>
+    public async Task<bool> TryReserveLoginAttemptAsync(string id, int maxFailures, TimeSpan lockout, CancellationToken cancellationToken) =>
+        await ExecuteAsync(
             "UPDATE security_accounts SET failed_logins = failed_logins + 1, " +
-            "locked_until = CASE WHEN failed_logins + 1 >= @p1 THEN @p2 ELSE locked_until END WHERE id = @p0",
-            cancellationToken, id, maxFailures, Micros(Now + lockout));
+            "locked_until = CASE WHEN failed_logins + 1 >= @p1 THEN @p2 ELSE NULL END " +
+            "WHERE id = @p0 AND (locked_until IS NULL OR locked_until <= @p3)",
+            cancellationToken, id, maxFailures, Micros(Now + lockout), Micros(Now)) == 1;
+
+    /// <summary>A reserved attempt succeeded: the failures counted so far, this one included, are forgotten.</summary>
+    public Task RecordLoginSucceededAsync(string id, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE security_accounts SET failed_logins = 0, locked_until = NULL, last_used_at = @p1 WHERE id = @p0", cancellationToken, id, Micros(Now));
 
     public Task TouchAccountAsync(string id, CancellationToken cancellationToken) =>
         ExecuteAsync("UPDATE security_accounts SET last_used_at = @p1 WHERE id = @p0", cancellationToken, id, Micros(Now));

@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using Kakehashi.Fhir.Storage.Sql;
+using Kakehashi.Server.Security;
 using Kakehashi.Server.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using static Kakehashi.Server.Tests.Support.FhirHttp;
 
 namespace Kakehashi.Server.Tests.Security;
@@ -111,6 +115,44 @@ public abstract class PeopleLoginContract(ServerFixture server)
 
         await (await http.GetAsync("Patient?_count=1")).ExpectOutcomeAsync(HttpStatusCode.Unauthorized);
         await Assert.ThrowsAsync<LoginRefusedException>(() => server.LoginAsync(doctor, "user/*.cruds"));
+    }
+
+    [Fact]
+    public async Task ParallelWrongPasswords_AreCheckedAtMostTheLockoutLimitTimes()
+    {
+        var hospital = await server.CreateOrganizationAsync("hospital");
+        var nurse = await server.CreateAccountAsync("nurse", hospital);
+        var limit = server.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.MaxFailedLogins;
+        // Hashed as in production (the tests' cheap hashing leaves too short a window between reading the lock and writing a failure to race reliably).
+        var dialect = server.Services.GetRequiredService<SqlDialect>();
+        await using (var connection = await dialect.OpenConnectionAsync(CancellationToken.None))
+        await using (var command = SqlCommands.Create(connection, null, "UPDATE security_accounts SET password_hash = @p1 WHERE id = @p0",
+            nurse.Id, PasswordHasher.Hash(nurse.Password, new SecurityOptions().PasswordIterations)))
+        {
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        var returnUrl = LoginEndpoints.AuthorizePath + "?response_type=code&client_id=" + ServerFixture.AppClientId;
+        using var browser = server.CreateBrowser();
+
+        // 30 guesses at once: each one the server answers "wrong password" for is a password it checked.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 30).Select(async i =>
+        {
+            using var response = await browser.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["username"] = nurse.Username,
+                ["password"] = "wrong-password-" + i,
+                ["totp"] = Totp.Code(nurse.TotpSecret!, DateTimeOffset.UtcNow),
+                ["returnUrl"] = returnUrl,
+            }));
+            return (Status: (int)response.StatusCode, Page: await response.Content.ReadAsStringAsync());
+        }));
+
+        Assert.All(answers, a => Assert.Equal(401, a.Status));
+        var checkedPasswords = answers.Count(a => !a.Page.Contains("ロック", StringComparison.Ordinal));
+        Assert.InRange(checkedPasswords, 1, limit);
+        var locked = await Assert.ThrowsAsync<LoginRefusedException>(() => server.LoginAsync(nurse, "user/*.rs"));
+        Assert.Contains("ロック", locked.Page);
     }
 
     [Fact]
