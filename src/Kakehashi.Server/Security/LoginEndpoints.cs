@@ -12,9 +12,9 @@ namespace Kakehashi.Server.Security;
 
 /// <summary>
 /// People sign in here: authorization code + PKCE through a minimal login page (Japanese first,
-/// <c>?lang=en</c> for English), password (PBKDF2 hash) plus a TOTP code for staff, lockout after
-/// repeated failures. The sign-in itself lives in a short cookie used only to finish the
-/// authorization request; APIs accept access tokens only.
+/// <c>?lang=en</c> for English), password (PBKDF2 hash) plus a TOTP code for staff (each code
+/// signs in once), lockout after repeated failures. The sign-in itself lives in a short cookie
+/// used only to finish the authorization request; APIs accept access tokens only.
 /// </summary>
 public static class LoginEndpoints
 {
@@ -100,7 +100,13 @@ public static class LoginEndpoints
         }
 
         var passwordOk = PasswordHasher.Verify(form["password"].ToString(), account.PasswordHash);
-        var secondFactorOk = account.TotpSecret is null || Totp.Verify(account.TotpSecret, form["totp"].ToString().Trim(), store.Now);
+        var secondFactorOk = account.TotpSecret is null;
+        if (account.TotpSecret is not null && Totp.TryMatch(account.TotpSecret, form["totp"].ToString().Trim(), store.Now, out var step))
+        {
+            // Each code signs in once. Claimed only with the right password: a guesser cannot use up the owner's code.
+            secondFactorOk = passwordOk && await store.TryUseTotpStepAsync(account.Id, step, http.RequestAborted);
+        }
+
         if (!passwordOk || !secondFactorOk)
         {
             // The failure was counted when the attempt was reserved.

@@ -86,6 +86,15 @@ public sealed class SecurityStore(SqlDialect dialect, TimeProvider time, IOption
             "WHERE id = @p0 AND (locked_until IS NULL OR locked_until <= @p3)",
             cancellationToken, id, maxFailures, Micros(Now + lockout), Micros(Now)) == 1;
 
+    /// <summary>
+    /// Remembers the TOTP time step an account signs in with; false when that step or a later one
+    /// was accepted before (a replayed code, or an older one still inside the drift window). One
+    /// conditional UPDATE, so two sign-ins racing with the same code cannot both win.
+    /// </summary>
+    public async Task<bool> TryUseTotpStepAsync(string id, long step, CancellationToken cancellationToken) =>
+        await ExecuteAsync("UPDATE security_accounts SET totp_last_step = @p1 WHERE id = @p0 AND (totp_last_step IS NULL OR totp_last_step < @p1)",
+            cancellationToken, id, step) == 1;
+
     /// <summary>A reserved attempt succeeded: the failures counted so far, this one included, are forgotten.</summary>
     public Task RecordLoginSucceededAsync(string id, CancellationToken cancellationToken) =>
         ExecuteAsync("UPDATE security_accounts SET failed_logins = 0, locked_until = NULL, last_used_at = @p1 WHERE id = @p0", cancellationToken, id, Micros(Now));

@@ -118,6 +118,25 @@ public abstract class PeopleLoginContract(ServerFixture server)
     }
 
     [Fact]
+    public async Task TotpCode_IsAcceptedOnce_AndNeitherItNorAnEarlierStepsCodeSignsInAgain()
+    {
+        var hospital = await server.CreateOrganizationAsync("hospital");
+        var doctor = await server.CreateAccountAsync("doctor", hospital);
+        var now = DateTimeOffset.UtcNow;
+        var code = Totp.Code(doctor.TotpSecret!, now);
+        await server.LoginAsync(doctor, "user/*.rs", totp: code);
+
+        // Someone who watched the code being typed (or replays the form) within its 90-second window.
+        var replayed = await Assert.ThrowsAsync<LoginRefusedException>(() => server.LoginAsync(doctor, "user/*.rs", totp: code));
+        Assert.Equal(401, replayed.Status);
+        var previous = await Assert.ThrowsAsync<LoginRefusedException>(() => server.LoginAsync(doctor, "user/*.rs", totp: Totp.Code(doctor.TotpSecret!, now.AddSeconds(-30))));
+        Assert.Equal(401, previous.Status);
+
+        // The next step's code, never used, still signs in: the refusals were about reuse, not a lock.
+        await server.LoginAsync(doctor, "user/*.rs", totp: Totp.Code(doctor.TotpSecret!, now.AddSeconds(30)));
+    }
+
+    [Fact]
     public async Task ParallelWrongPasswords_AreCheckedAtMostTheLockoutLimitTimes()
     {
         var hospital = await server.CreateOrganizationAsync("hospital");
