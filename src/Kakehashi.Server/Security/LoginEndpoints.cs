@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Security.Claims;
 using Kakehashi.Fhir.Security;
@@ -33,7 +34,9 @@ public static class LoginEndpoints
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
         var signedIn = await http.AuthenticateAsync(CookieScheme);
         var accountId = signedIn.Principal?.FindFirstValue(Claims.Subject);
-        var account = accountId is null ? null : await store.FindAccountAsync(accountId, http.RequestAborted);
+        // When the password and code were checked: the tokens carry it, and a re-enable refuses what came before (SecurityStore.IsActiveAsync).
+        var authenticatedAt = signedIn.Principal?.FindFirstValue(KnownClaims.AuthenticatedAt);
+        var account = accountId is null || authenticatedAt is null ? null : await store.FindAccountAsync(accountId, http.RequestAborted);
         if (account is null || account.IsDisabled)
         {
             var returnUrl = http.Request.PathBase + http.Request.Path + http.Request.QueryString;
@@ -55,7 +58,8 @@ public static class LoginEndpoints
             .SetClaim(KnownClaims.Kind, account.JobType == KnownRoles.Patient ? "patient" : "person")
             .SetClaim(KnownClaims.Role, account.JobType)
             .SetClaim(KnownClaims.Organization, organization!.Code)
-            .SetClaim(KnownClaims.OrganizationKind, organization.Kind);
+            .SetClaim(KnownClaims.OrganizationKind, organization.Kind)
+            .SetClaim(KnownClaims.AuthenticatedAt, authenticatedAt);
         if (account.PatientId is { } patient)
         {
             identity.SetClaim(KnownClaims.Patient, patient);
@@ -116,6 +120,7 @@ public static class LoginEndpoints
         await store.RecordLoginSucceededAsync(account.Id, http.RequestAborted);
         var identity = new ClaimsIdentity(CookieScheme, Claims.Subject, null);
         identity.AddClaim(new Claim(Claims.Subject, account.Id));
+        identity.AddClaim(new Claim(KnownClaims.AuthenticatedAt, SecurityStore.Micros(store.Now).ToString(CultureInfo.InvariantCulture)));
         await http.SignInAsync(CookieScheme, new ClaimsPrincipal(identity), new AuthenticationProperties { ExpiresUtc = store.Now.AddMinutes(10) });
         return Results.Redirect(returnUrl);
     }

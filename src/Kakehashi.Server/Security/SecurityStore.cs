@@ -18,6 +18,14 @@ public sealed class SecurityStore(SqlDialect dialect, TimeProvider time, IOption
     private const string ClientColumns =
         "client_id, organization_code, role, display_name, jwks, secret_hash, scopes, redirect_uris, created_at, last_used_at, disabled_at, disabled_reason";
 
+    /// <summary>
+    /// Re-enabling (@p1: now): tokens authenticated before this moment stay refused. The moment is
+    /// that of the re-enable, not of the disable, so that a token being issued while the disable
+    /// happened is covered too. Re-enabling what was never disabled changes nothing.
+    /// </summary>
+    private const string ReEnable =
+        "tokens_valid_after = CASE WHEN disabled_at IS NULL THEN tokens_valid_after ELSE @p1 END, disabled_at = NULL, disabled_reason = NULL";
+
     private readonly ActiveCallerCache activeCallers = new(time, TimeSpan.FromSeconds(options.Value.ActiveCheckCacheSeconds));
 
     public SqlDialect Dialect => dialect;
@@ -62,11 +70,17 @@ public sealed class SecurityStore(SqlDialect dialect, TimeProvider time, IOption
         ? QueryAsync("SELECT " + AccountColumns + " FROM security_accounts ORDER BY username", ReadAccount, cancellationToken)
         : QueryAsync("SELECT " + AccountColumns + " FROM security_accounts WHERE organization_code = @p0 ORDER BY username", ReadAccount, cancellationToken, organizationCode);
 
-    /// <summary>Disables (reason given) or re-enables (reason null) an account; false if unknown.</summary>
+    /// <summary>
+    /// Disables (reason given) or re-enables (reason null) an account; false if unknown.
+    /// Re-enabling a disabled account revives none of its tokens: those issued before stay
+    /// refused (<see cref="IsActiveAsync"/>), so the person signs in again.
+    /// </summary>
     public async Task<bool> SetAccountDisabledAsync(string id, string? reason, CancellationToken cancellationToken)
     {
-        var changed = await ExecuteAsync("UPDATE security_accounts SET disabled_at = @p1, disabled_reason = @p2, failed_logins = 0, locked_until = NULL WHERE id = @p0",
-            cancellationToken, id, reason is null ? null : Micros(Now), reason) == 1;
+        var changed = (reason is null
+            ? await ExecuteAsync("UPDATE security_accounts SET " + ReEnable + ", failed_logins = 0, locked_until = NULL WHERE id = @p0", cancellationToken, id, Micros(Now))
+            : await ExecuteAsync("UPDATE security_accounts SET disabled_at = @p1, disabled_reason = @p2, failed_logins = 0, locked_until = NULL WHERE id = @p0",
+                cancellationToken, id, Micros(Now), reason)) == 1;
         activeCallers.Invalidate();
         return changed;
     }
@@ -138,10 +152,12 @@ public sealed class SecurityStore(SqlDialect dialect, TimeProvider time, IOption
         ? QueryAsync("SELECT " + ClientColumns + " FROM security_clients ORDER BY client_id", ReadClient, cancellationToken)
         : QueryAsync("SELECT " + ClientColumns + " FROM security_clients WHERE organization_code = @p0 ORDER BY client_id", ReadClient, cancellationToken, organizationCode);
 
+    /// <summary>Disables (reason given) or re-enables (reason null) a client; as for accounts, re-enabling revives none of its tokens.</summary>
     public async Task<bool> SetClientDisabledAsync(string clientId, string? reason, CancellationToken cancellationToken)
     {
-        var changed = await ExecuteAsync("UPDATE security_clients SET disabled_at = @p1, disabled_reason = @p2 WHERE client_id = @p0",
-            cancellationToken, clientId, reason is null ? null : Micros(Now), reason) == 1;
+        var changed = (reason is null
+            ? await ExecuteAsync("UPDATE security_clients SET " + ReEnable + " WHERE client_id = @p0", cancellationToken, clientId, Micros(Now))
+            : await ExecuteAsync("UPDATE security_clients SET disabled_at = @p1, disabled_reason = @p2 WHERE client_id = @p0", cancellationToken, clientId, Micros(Now), reason)) == 1;
         activeCallers.Invalidate();
         return changed;
     }
@@ -181,13 +197,14 @@ public sealed class SecurityStore(SqlDialect dialect, TimeProvider time, IOption
     }
 
     /// <summary>
-    /// The per-request check behind short-lived tokens: the account or client is still enabled
-    /// and the token was not revoked. One indexed query, whose positive answer later requests
-    /// with the same token reuse for <see cref="SecurityOptions.ActiveCheckCacheSeconds"/>.
+    /// The per-request check behind short-lived tokens: the account or client is still enabled,
+    /// was not re-enabled after <paramref name="authenticatedAt"/> (a token from before a disable
+    /// stays dead), and the token was not revoked. One indexed query, whose positive answer later
+    /// requests with the same token reuse for <see cref="SecurityOptions.ActiveCheckCacheSeconds"/>.
     /// </summary>
-    public async Task<bool> IsActiveAsync(bool isSystem, string subject, string? tokenId, CancellationToken cancellationToken)
+    public async Task<bool> IsActiveAsync(bool isSystem, string subject, string? tokenId, DateTimeOffset authenticatedAt, CancellationToken cancellationToken)
     {
-        var key = new ActiveCallerCache.CallerKey(isSystem, subject, tokenId ?? "");
+        var key = new ActiveCallerCache.CallerKey(isSystem, subject, tokenId ?? "", Micros(authenticatedAt));
         if (activeCallers.IsKnownActive(key))
         {
             return true;
@@ -195,10 +212,10 @@ public sealed class SecurityStore(SqlDialect dialect, TimeProvider time, IOption
 
         var generation = activeCallers.Generation;
         var principal = isSystem
-            ? "SELECT COUNT(*) FROM security_clients WHERE client_id = @p0 AND disabled_at IS NULL"
-            : "SELECT COUNT(*) FROM security_accounts WHERE id = @p0 AND disabled_at IS NULL";
+            ? "SELECT COUNT(*) FROM security_clients WHERE client_id = @p0 AND disabled_at IS NULL AND (tokens_valid_after IS NULL OR tokens_valid_after <= @p2)"
+            : "SELECT COUNT(*) FROM security_accounts WHERE id = @p0 AND disabled_at IS NULL AND (tokens_valid_after IS NULL OR tokens_valid_after <= @p2)";
         var sql = "SELECT (" + principal + ") - (SELECT COUNT(*) FROM security_revoked_tokens WHERE token_id = @p1)";
-        var active = await ScalarAsync(sql, cancellationToken, subject, tokenId ?? "") == 1;
+        var active = await ScalarAsync(sql, cancellationToken, subject, tokenId ?? "", Micros(authenticatedAt)) == 1;
         if (active)
         {
             activeCallers.RememberActive(key, generation);

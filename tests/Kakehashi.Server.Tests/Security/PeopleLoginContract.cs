@@ -175,6 +175,27 @@ public abstract class PeopleLoginContract(ServerFixture server)
     }
 
     [Fact]
+    public async Task ReEnabledAccount_TokensFromBeforeTheDisableStayRefused()
+    {
+        var hospital = await server.CreateOrganizationAsync("hospital");
+        var doctor = await server.CreateAccountAsync("doctor", hospital);
+        var (token, _) = await server.LoginAsync(doctor, "user/*.cruds");
+        using var old = server.CreateClientWithToken(token);
+        await (await old.GetAsync("Patient?_count=1")).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await server.Client.PostAsJsonAsync($"/admin/accounts/{doctor.Id}/disable", new { reason = "端末紛失" })).StatusCode);
+        await (await old.GetAsync("Patient?_count=1")).ExpectOutcomeAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.NoContent, (await server.Client.PostAsync($"/admin/accounts/{doctor.Id}/enable", null)).StatusCode);
+
+        // The token the lost device holds does not come back to life; a new sign-in works.
+        await (await old.GetAsync("Patient?_count=1")).ExpectOutcomeAsync(HttpStatusCode.Unauthorized);
+        var (renewed, _) = await server.LoginAsync(doctor, "user/*.cruds", totp: Totp.Code(doctor.TotpSecret!, DateTimeOffset.UtcNow.AddSeconds(30)));
+        using var fresh = server.CreateClientWithToken(renewed);
+        await (await fresh.GetAsync("Patient?_count=1")).ExpectAsync(HttpStatusCode.OK);
+        await (await old.GetAsync("Patient?_count=1")).ExpectOutcomeAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task Patient_SeesOnlyTheirOwnCompartment_AndWhoAccessedIt()
     {
         var mine = (string)(await server.Client.CreateAsync(PatientJson(Unique("本人"))))["id"]!;
