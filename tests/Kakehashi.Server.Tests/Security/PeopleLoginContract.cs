@@ -195,6 +195,24 @@ public abstract class PeopleLoginContract(ServerFixture server)
         await (await old.GetAsync("Patient?_count=1")).ExpectOutcomeAsync(HttpStatusCode.Unauthorized);
     }
 
+    [Theory]
+    [InlineData("plain")]
+    [InlineData(null)]
+    public async Task Authorize_WithoutS256Pkce_IsRefused(string? method)
+    {
+        // With plain, the challenge is the verifier: whoever sees the authorization request can redeem the code.
+        var verifier = new string('v', 50);
+        using var browser = server.CreateBrowser();
+        var response = await browser.GetAsync(LoginEndpoints.AuthorizePath + "?response_type=code&client_id=" + ServerFixture.AppClientId +
+            "&redirect_uri=" + Uri.EscapeDataString(ServerFixture.AppRedirectUri) + "&scope=user%2F*.rs&state=s1&code_challenge=" + verifier +
+            (method is null ? "" : "&code_challenge_method=" + method));
+
+        var location = response.Headers.Location?.ToString() ?? "";
+        Assert.DoesNotContain("/login", location, StringComparison.Ordinal);
+        Assert.DoesNotContain("code=", location, StringComparison.Ordinal);
+        Assert.Contains("invalid_request", location + await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Patient_SeesOnlyTheirOwnCompartment_AndWhoAccessedIt()
     {
