@@ -32,9 +32,10 @@ public static class AuthorizationServerHandlers
 
     /// <summary>
     /// At the authorization endpoint: a known, enabled application, only its registered redirect
-    /// URIs (no open redirector), and PKCE with S256. A registered path (<c>/ui/callback</c>) stands for that path on
-    /// this server's own origin — the public base URL's when configured, else the request's — so
-    /// the built-in UI signs in whatever host and port the server is reached on.
+    /// URIs (no open redirector), and PKCE with S256. A registered path (<c>/ui/callback</c>)
+    /// stands for that path on this server's own origin — the public base URL's when configured,
+    /// else the request's — so the built-in UI signs in whatever host and port the server is
+    /// reached on.
     /// </summary>
     public sealed class ValidateAuthorizationClient(SecurityStore store, Microsoft.Extensions.Options.IOptions<KakehashiOptions> options) : IOpenIddictServerHandler<ValidateAuthorizationRequestContext>
     {
@@ -62,7 +63,8 @@ public static class AuthorizationServerHandlers
             }
 
             // S256 only, as the metadata says: with plain the challenge is the verifier itself, so whoever
-            // sees the authorization request (history, logs, a proxy) can redeem the code. No method means plain (RFC 7636 4.3).
+            // sees the authorization request (history, logs, a proxy) can redeem the code. No method
+            // means plain (RFC 7636, 4.3).
             if (context.Request.CodeChallengeMethod != CodeChallengeMethods.Sha256)
             {
                 context.Reject(Errors.InvalidRequest, "The code_challenge_method must be S256.");

@@ -12,9 +12,6 @@ public static class Totp
 
     public static string Code(string secret, DateTimeOffset at) => CodeForStep(secret, Step(at));
 
-    /// <summary>The 30-second time step <paramref name="at"/> falls in (the RFC 6238 counter).</summary>
-    public static long Step(DateTimeOffset at) => at.ToUnixTimeSeconds() / 30;
-
     /// <summary>
     /// Accepts the current step and one either side, for clock drift, and says which step the
     /// code belongs to: the caller refuses a step not later than the last one accepted, so that
@@ -43,6 +40,9 @@ public static class Totp
 
         return ok;
     }
+
+    /// <summary>The 30-second time step <paramref name="at"/> falls in (the RFC 6238 counter).</summary>
+    private static long Step(DateTimeOffset at) => at.ToUnixTimeSeconds() / 30;
 
     private static string CodeForStep(string secret, long step)
     {
