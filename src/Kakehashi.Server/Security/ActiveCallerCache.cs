@@ -91,7 +91,7 @@ internal sealed class ActiveCallerCache(TimeProvider time, TimeSpan lifetime)
         resolved[token] = new ResolvedEntry(caller, generationBeforeCheck, until);
     }
 
-    /// <summary>An account or client was disabled or a token revoked: no remembered check stands.</summary>
+    /// <summary>An account or client was disabled or re-enabled, or a token revoked: no remembered check stands.</summary>
     public void Invalidate()
     {
         Interlocked.Increment(ref generation);
@@ -99,8 +99,8 @@ internal sealed class ActiveCallerCache(TimeProvider time, TimeSpan lifetime)
         resolved.Clear();
     }
 
-    /// <summary>Who the token is for, and the token.</summary>
-    public readonly record struct CallerKey(bool IsSystem, string Subject, string TokenId);
+    /// <summary>Who the token is for, and the token (its id, and when its caller was authenticated: microseconds since the Unix epoch).</summary>
+    public readonly record struct CallerKey(bool IsSystem, string Subject, string TokenId, long AuthenticatedAt);
 
     private readonly record struct Entry(long Generation, DateTimeOffset Until);
 

@@ -31,10 +31,11 @@ public static class AuthorizationServerHandlers
     }
 
     /// <summary>
-    /// At the authorization endpoint: a known, enabled application, and only its registered redirect
-    /// URIs (no open redirector). A registered path (<c>/ui/callback</c>) stands for that path on
-    /// this server's own origin — the public base URL's when configured, else the request's — so
-    /// the built-in UI signs in whatever host and port the server is reached on.
+    /// At the authorization endpoint: a known, enabled application, only its registered redirect
+    /// URIs (no open redirector), and PKCE with S256. A registered path (<c>/ui/callback</c>)
+    /// stands for that path on this server's own origin — the public base URL's when configured,
+    /// else the request's — so the built-in UI signs in whatever host and port the server is
+    /// reached on.
     /// </summary>
     public sealed class ValidateAuthorizationClient(SecurityStore store, Microsoft.Extensions.Options.IOptions<KakehashiOptions> options) : IOpenIddictServerHandler<ValidateAuthorizationRequestContext>
     {
@@ -58,6 +59,15 @@ public static class AuthorizationServerHandlers
             if (string.IsNullOrEmpty(context.RedirectUri) || !redirects.Any(r => Matches(r, context.RedirectUri, context.BaseUri)))
             {
                 context.Reject(Errors.InvalidRequest, "The redirect_uri is not registered for this application.");
+                return;
+            }
+
+            // S256 only, as the metadata says: with plain the challenge is the verifier itself, so whoever
+            // sees the authorization request (history, logs, a proxy) can redeem the code. No method
+            // means plain (RFC 7636, 4.3).
+            if (context.Request.CodeChallengeMethod != CodeChallengeMethods.Sha256)
+            {
+                context.Reject(Errors.InvalidRequest, "The code_challenge_method must be S256.");
             }
         }
 

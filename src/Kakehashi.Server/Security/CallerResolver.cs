@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Security.Claims;
 using Hl7.Fhir.Model;
@@ -47,7 +48,7 @@ public sealed class CallerResolver(SecurityStore store, Audit.AuditLog audit, Ti
         }
 
         var generation = store.ActiveCallers.Generation;
-        if (!await store.IsActiveAsync(caller.Kind == CallerKind.System, caller.Subject, caller.TokenId, context.RequestAborted))
+        if (!await store.IsActiveAsync(caller.Kind == CallerKind.System, caller.Subject, caller.TokenId, AuthenticatedAt(principal), context.RequestAborted))
         {
             throw await UnauthorizedAsync(context, caller, "The access token was revoked or its account is disabled.");
         }
@@ -75,6 +76,28 @@ public sealed class CallerResolver(SecurityStore store, Audit.AuditLog audit, Ti
         }
 
         return await context.AuthenticateAsync(Scheme);
+    }
+
+    /// <summary>
+    /// When the token's caller was authenticated: the server's own microsecond claim, else the
+    /// token's creation (<c>iat</c>, whole seconds rounded down: never later than the truth), else
+    /// never — such a token is refused by any re-enable.
+    /// </summary>
+    private static DateTimeOffset AuthenticatedAt(ClaimsPrincipal principal)
+    {
+        if (long.TryParse(principal.GetClaim(KnownClaims.AuthenticatedAt), NumberStyles.None, CultureInfo.InvariantCulture, out var micros))
+        {
+            return SecurityStore.FromMicros(micros);
+        }
+
+        if (principal.GetCreationDate() is { } created)
+        {
+            return created;
+        }
+
+        return long.TryParse(principal.GetClaim(OpenIddictConstants.Claims.IssuedAt), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : DateTimeOffset.UnixEpoch;
     }
 
     private static ReadOnlySpan<char> BearerToken(HttpContext context)

@@ -23,4 +23,11 @@ public static class KnownClaims
     public const string FhirUser = "fhirUser";
 
     public const string Scope = "scope";
+
+    /// <summary>
+    /// When the server authenticated the caller (a person's sign-in, a system's token request), in
+    /// microseconds since the Unix epoch. <c>iat</c> has whole seconds only: too coarse to tell a
+    /// token issued just before an account or client was re-enabled from one issued just after.
+    /// </summary>
+    public const string AuthenticatedAt = "kh_auth_us";
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Security.Claims;
 using Kakehashi.Fhir.Security;
@@ -12,9 +13,9 @@ namespace Kakehashi.Server.Security;
 
 /// <summary>
 /// People sign in here: authorization code + PKCE through a minimal login page (Japanese first,
-/// <c>?lang=en</c> for English), password (PBKDF2 hash) plus a TOTP code for staff, lockout after
-/// repeated failures. The sign-in itself lives in a short cookie used only to finish the
-/// authorization request; APIs accept access tokens only.
+/// <c>?lang=en</c> for English), password (PBKDF2 hash) plus a TOTP code for staff (each code
+/// signs in once), lockout after repeated failures. The sign-in itself lives in a short cookie
+/// used only to finish the authorization request; APIs accept access tokens only.
 /// </summary>
 public static class LoginEndpoints
 {
@@ -33,7 +34,9 @@ public static class LoginEndpoints
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
         var signedIn = await http.AuthenticateAsync(CookieScheme);
         var accountId = signedIn.Principal?.FindFirstValue(Claims.Subject);
-        var account = accountId is null ? null : await store.FindAccountAsync(accountId, http.RequestAborted);
+        // When the password and code were checked: the tokens carry it, and a re-enable refuses what came before (SecurityStore.IsActiveAsync).
+        var authenticatedAt = signedIn.Principal?.FindFirstValue(KnownClaims.AuthenticatedAt);
+        var account = accountId is null || authenticatedAt is null ? null : await store.FindAccountAsync(accountId, http.RequestAborted);
         if (account is null || account.IsDisabled)
         {
             var returnUrl = http.Request.PathBase + http.Request.Path + http.Request.QueryString;
@@ -55,7 +58,8 @@ public static class LoginEndpoints
             .SetClaim(KnownClaims.Kind, account.JobType == KnownRoles.Patient ? "patient" : "person")
             .SetClaim(KnownClaims.Role, account.JobType)
             .SetClaim(KnownClaims.Organization, organization!.Code)
-            .SetClaim(KnownClaims.OrganizationKind, organization.Kind);
+            .SetClaim(KnownClaims.OrganizationKind, organization.Kind)
+            .SetClaim(KnownClaims.AuthenticatedAt, authenticatedAt);
         if (account.PatientId is { } patient)
         {
             identity.SetClaim(KnownClaims.Patient, patient);
@@ -91,22 +95,32 @@ public static class LoginEndpoints
             return Page(http, returnUrl, lang, failed, HttpStatusCode.Unauthorized);
         }
 
-        if (account.LockedUntil is { } until && until > store.Now)
+        // Counted as a failure before the password is checked (SecurityStore.TryReserveLoginAttemptAsync):
+        // reading the lock and writing the failure afterwards let parallel guesses past the limit.
+        var lockout = TimeSpan.FromMinutes(settings.LockoutMinutes);
+        if (!await store.TryReserveLoginAttemptAsync(account.Id, settings.MaxFailedLogins, lockout, http.RequestAborted))
         {
             return Page(http, returnUrl, lang, Text(lang, "ログインに続けて失敗したため、一時的にロックされています。", "Too many failed sign-ins: the account is locked for a while."), HttpStatusCode.Unauthorized);
         }
 
         var passwordOk = PasswordHasher.Verify(form["password"].ToString(), account.PasswordHash);
-        var secondFactorOk = account.TotpSecret is null || Totp.Verify(account.TotpSecret, form["totp"].ToString().Trim(), store.Now);
+        var secondFactorOk = account.TotpSecret is null;
+        if (account.TotpSecret is not null && Totp.TryMatch(account.TotpSecret, form["totp"].ToString().Trim(), store.Now, out var step))
+        {
+            // Each code signs in once. Claimed only with the right password: a guesser cannot use up the owner's code.
+            secondFactorOk = passwordOk && await store.TryUseTotpStepAsync(account.Id, step, http.RequestAborted);
+        }
+
         if (!passwordOk || !secondFactorOk)
         {
-            await store.RecordLoginAsync(account.Id, false, settings.MaxFailedLogins, TimeSpan.FromMinutes(settings.LockoutMinutes), http.RequestAborted);
+            // The failure was counted when the attempt was reserved.
             return Page(http, returnUrl, lang, failed, HttpStatusCode.Unauthorized);
         }
 
-        await store.RecordLoginAsync(account.Id, true, settings.MaxFailedLogins, TimeSpan.FromMinutes(settings.LockoutMinutes), http.RequestAborted);
+        await store.RecordLoginSucceededAsync(account.Id, http.RequestAborted);
         var identity = new ClaimsIdentity(CookieScheme, Claims.Subject, null);
         identity.AddClaim(new Claim(Claims.Subject, account.Id));
+        identity.AddClaim(new Claim(KnownClaims.AuthenticatedAt, SecurityStore.Micros(store.Now).ToString(CultureInfo.InvariantCulture)));
         await http.SignInAsync(CookieScheme, new ClaimsPrincipal(identity), new AuthenticationProperties { ExpiresUtc = store.Now.AddMinutes(10) });
         return Results.Redirect(returnUrl);
     }

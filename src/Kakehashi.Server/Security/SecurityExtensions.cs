@@ -69,6 +69,8 @@ public static class SecurityExtensions
                     .SetConfigurationEndpointUris(".well-known/openid-configuration");
                 server.AllowClientCredentialsFlow();
                 server.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
+                // OpenIddict also accepts (and advertises) plain; SMART and the metadata allow S256 only (AuthorizationServerHandlers refuses the rest).
+                server.Configure(o => o.CodeChallengeMethods.Remove(OpenIddict.Abstractions.OpenIddictConstants.CodeChallengeMethods.Plain));
                 server.SetAuthorizationCodeLifetime(TimeSpan.FromMinutes(2));
                 server.AddSigningKey(keys.Signing).AddEncryptionKey(keys.Encryption);
                 // Resource servers elsewhere (and external gateways) verify plain signed JWTs.

@@ -18,6 +18,14 @@ public sealed class SecurityStore(SqlDialect dialect, TimeProvider time, IOption
     private const string ClientColumns =
         "client_id, organization_code, role, display_name, jwks, secret_hash, scopes, redirect_uris, created_at, last_used_at, disabled_at, disabled_reason";
 
+    /// <summary>
+    /// Re-enabling (@p1: now): tokens authenticated before this moment stay refused. The moment is
+    /// that of the re-enable, not of the disable, so that a token being issued while the disable
+    /// happened is covered too. Re-enabling what was never disabled changes nothing.
+    /// </summary>
+    private const string ReEnable =
+        "tokens_valid_after = CASE WHEN disabled_at IS NULL THEN tokens_valid_after ELSE @p1 END, disabled_at = NULL, disabled_reason = NULL";
+
     private readonly ActiveCallerCache activeCallers = new(time, TimeSpan.FromSeconds(options.Value.ActiveCheckCacheSeconds));
 
     public SqlDialect Dialect => dialect;
@@ -62,21 +70,48 @@ public sealed class SecurityStore(SqlDialect dialect, TimeProvider time, IOption
         ? QueryAsync("SELECT " + AccountColumns + " FROM security_accounts ORDER BY username", ReadAccount, cancellationToken)
         : QueryAsync("SELECT " + AccountColumns + " FROM security_accounts WHERE organization_code = @p0 ORDER BY username", ReadAccount, cancellationToken, organizationCode);
 
-    /// <summary>Disables (reason given) or re-enables (reason null) an account; false if unknown.</summary>
+    /// <summary>
+    /// Disables (reason given) or re-enables (reason null) an account; false if unknown.
+    /// Re-enabling a disabled account revives none of its tokens: those issued before stay
+    /// refused (<see cref="IsActiveAsync"/>), so the person signs in again.
+    /// </summary>
     public async Task<bool> SetAccountDisabledAsync(string id, string? reason, CancellationToken cancellationToken)
     {
-        var changed = await ExecuteAsync("UPDATE security_accounts SET disabled_at = @p1, disabled_reason = @p2, failed_logins = 0, locked_until = NULL WHERE id = @p0",
-            cancellationToken, id, reason is null ? null : Micros(Now), reason) == 1;
+        var changed = (reason is null
+            ? await ExecuteAsync("UPDATE security_accounts SET " + ReEnable + ", failed_logins = 0, locked_until = NULL WHERE id = @p0", cancellationToken, id, Micros(Now))
+            : await ExecuteAsync("UPDATE security_accounts SET disabled_at = @p1, disabled_reason = @p2, failed_logins = 0, locked_until = NULL WHERE id = @p0",
+                cancellationToken, id, Micros(Now), reason)) == 1;
         activeCallers.Invalidate();
         return changed;
     }
 
-    public Task RecordLoginAsync(string id, bool success, int maxFailures, TimeSpan lockout, CancellationToken cancellationToken) => success
-        ? ExecuteAsync("UPDATE security_accounts SET failed_logins = 0, locked_until = NULL, last_used_at = @p1 WHERE id = @p0", cancellationToken, id, Micros(Now))
-        : ExecuteAsync(
+    /// <summary>
+    /// Counts a sign-in attempt as failed before its password is checked; false when the account
+    /// is locked. Count and lock change in one conditional UPDATE, so parallel attempts — on any
+    /// number of servers sharing the database — get at most <paramref name="maxFailures"/>
+    /// password checks before the lock, not however many read the account before the first
+    /// failure was written. The attempt that reaches the limit sets the lock; once it has run
+    /// out, one more attempt is let through (and locks again unless it succeeds).
+    /// </summary>
+    public async Task<bool> TryReserveLoginAttemptAsync(string id, int maxFailures, TimeSpan lockout, CancellationToken cancellationToken) =>
+        await ExecuteAsync(
             "UPDATE security_accounts SET failed_logins = failed_logins + 1, " +
-            "locked_until = CASE WHEN failed_logins + 1 >= @p1 THEN @p2 ELSE locked_until END WHERE id = @p0",
-            cancellationToken, id, maxFailures, Micros(Now + lockout));
+            "locked_until = CASE WHEN failed_logins + 1 >= @p1 THEN @p2 ELSE NULL END " +
+            "WHERE id = @p0 AND (locked_until IS NULL OR locked_until <= @p3)",
+            cancellationToken, id, maxFailures, Micros(Now + lockout), Micros(Now)) == 1;
+
+    /// <summary>
+    /// Remembers the TOTP time step an account signs in with; false when that step or a later one
+    /// was accepted before (a replayed code, or an older one still inside the drift window). One
+    /// conditional UPDATE, so two sign-ins racing with the same code cannot both win.
+    /// </summary>
+    public async Task<bool> TryUseTotpStepAsync(string id, long step, CancellationToken cancellationToken) =>
+        await ExecuteAsync("UPDATE security_accounts SET totp_last_step = @p1 WHERE id = @p0 AND (totp_last_step IS NULL OR totp_last_step < @p1)",
+            cancellationToken, id, step) == 1;
+
+    /// <summary>A reserved attempt succeeded: the failures counted so far, this one included, are forgotten.</summary>
+    public Task RecordLoginSucceededAsync(string id, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE security_accounts SET failed_logins = 0, locked_until = NULL, last_used_at = @p1 WHERE id = @p0", cancellationToken, id, Micros(Now));
 
     public Task TouchAccountAsync(string id, CancellationToken cancellationToken) =>
         ExecuteAsync("UPDATE security_accounts SET last_used_at = @p1 WHERE id = @p0", cancellationToken, id, Micros(Now));
@@ -117,10 +152,12 @@ public sealed class SecurityStore(SqlDialect dialect, TimeProvider time, IOption
         ? QueryAsync("SELECT " + ClientColumns + " FROM security_clients ORDER BY client_id", ReadClient, cancellationToken)
         : QueryAsync("SELECT " + ClientColumns + " FROM security_clients WHERE organization_code = @p0 ORDER BY client_id", ReadClient, cancellationToken, organizationCode);
 
+    /// <summary>Disables (reason given) or re-enables (reason null) a client; as for accounts, re-enabling revives none of its tokens.</summary>
     public async Task<bool> SetClientDisabledAsync(string clientId, string? reason, CancellationToken cancellationToken)
     {
-        var changed = await ExecuteAsync("UPDATE security_clients SET disabled_at = @p1, disabled_reason = @p2 WHERE client_id = @p0",
-            cancellationToken, clientId, reason is null ? null : Micros(Now), reason) == 1;
+        var changed = (reason is null
+            ? await ExecuteAsync("UPDATE security_clients SET " + ReEnable + " WHERE client_id = @p0", cancellationToken, clientId, Micros(Now))
+            : await ExecuteAsync("UPDATE security_clients SET disabled_at = @p1, disabled_reason = @p2 WHERE client_id = @p0", cancellationToken, clientId, Micros(Now), reason)) == 1;
         activeCallers.Invalidate();
         return changed;
     }
@@ -160,13 +197,14 @@ public sealed class SecurityStore(SqlDialect dialect, TimeProvider time, IOption
     }
 
     /// <summary>
-    /// The per-request check behind short-lived tokens: the account or client is still enabled
-    /// and the token was not revoked. One indexed query, whose positive answer later requests
-    /// with the same token reuse for <see cref="SecurityOptions.ActiveCheckCacheSeconds"/>.
+    /// The per-request check behind short-lived tokens: the account or client is still enabled,
+    /// was not re-enabled after <paramref name="authenticatedAt"/> (a token from before a disable
+    /// stays dead), and the token was not revoked. One indexed query, whose positive answer later
+    /// requests with the same token reuse for <see cref="SecurityOptions.ActiveCheckCacheSeconds"/>.
     /// </summary>
-    public async Task<bool> IsActiveAsync(bool isSystem, string subject, string? tokenId, CancellationToken cancellationToken)
+    public async Task<bool> IsActiveAsync(bool isSystem, string subject, string? tokenId, DateTimeOffset authenticatedAt, CancellationToken cancellationToken)
     {
-        var key = new ActiveCallerCache.CallerKey(isSystem, subject, tokenId ?? "");
+        var key = new ActiveCallerCache.CallerKey(isSystem, subject, tokenId ?? "", Micros(authenticatedAt));
         if (activeCallers.IsKnownActive(key))
         {
             return true;
@@ -174,10 +212,10 @@ public sealed class SecurityStore(SqlDialect dialect, TimeProvider time, IOption
 
         var generation = activeCallers.Generation;
         var principal = isSystem
-            ? "SELECT COUNT(*) FROM security_clients WHERE client_id = @p0 AND disabled_at IS NULL"
-            : "SELECT COUNT(*) FROM security_accounts WHERE id = @p0 AND disabled_at IS NULL";
+            ? "SELECT COUNT(*) FROM security_clients WHERE client_id = @p0 AND disabled_at IS NULL AND (tokens_valid_after IS NULL OR tokens_valid_after <= @p2)"
+            : "SELECT COUNT(*) FROM security_accounts WHERE id = @p0 AND disabled_at IS NULL AND (tokens_valid_after IS NULL OR tokens_valid_after <= @p2)";
         var sql = "SELECT (" + principal + ") - (SELECT COUNT(*) FROM security_revoked_tokens WHERE token_id = @p1)";
-        var active = await ScalarAsync(sql, cancellationToken, subject, tokenId ?? "") == 1;
+        var active = await ScalarAsync(sql, cancellationToken, subject, tokenId ?? "", Micros(authenticatedAt)) == 1;
         if (active)
         {
             activeCallers.RememberActive(key, generation);

@@ -48,7 +48,8 @@ public static class TokenEndpoint
             .SetClaim(KnownClaims.Kind, "system")
             .SetClaim(KnownClaims.Role, client.Role)
             .SetClaim(KnownClaims.Organization, organization.Code)
-            .SetClaim(KnownClaims.OrganizationKind, organization.Kind);
+            .SetClaim(KnownClaims.OrganizationKind, organization.Kind)
+            .SetClaim(KnownClaims.AuthenticatedAt, SecurityStore.Micros(store.Now).ToString(System.Globalization.CultureInfo.InvariantCulture));
         var principal = new ClaimsPrincipal(identity);
         principal.SetScopes(granted);
         principal.SetResources(context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<SecurityOptions>>().Value.Audience);

@@ -10,34 +10,50 @@ public static class Totp
 
     public static string NewSecret() => ToBase32(RandomNumberGenerator.GetBytes(20));
 
-    public static string Code(string secret, DateTimeOffset at)
-    {
-        Span<byte> counter = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64BigEndian(counter, at.ToUnixTimeSeconds() / 30);
-#pragma warning disable CA5350 // RFC 6238 and every authenticator app use HMAC-SHA1; its use as a MAC is not weakened by SHA-1 collisions.
-        var hash = HMACSHA1.HashData(FromBase32(secret), counter);
-#pragma warning restore CA5350
-        var offset = hash[^1] & 0x0f;
-        var value = (BinaryPrimitives.ReadInt32BigEndian(hash.AsSpan(offset)) & 0x7fffffff) % 1_000_000;
-        return value.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public static string Code(string secret, DateTimeOffset at) => CodeForStep(secret, Step(at));
 
-    /// <summary>Accepts the current step and one either side, for clock drift.</summary>
-    public static bool Verify(string secret, string? code, DateTimeOffset now)
+    /// <summary>
+    /// Accepts the current step and one either side, for clock drift, and says which step the
+    /// code belongs to: the caller refuses a step not later than the last one accepted, so that
+    /// a code signs in once.
+    /// </summary>
+    public static bool TryMatch(string secret, string? code, DateTimeOffset now, out long step)
     {
+        step = 0;
         if (code is not { Length: 6 })
         {
             return false;
         }
 
         var ok = false;
-        foreach (var step in (ReadOnlySpan<int>)[-1, 0, 1])
+        var current = Step(now);
+        foreach (var offset in (ReadOnlySpan<int>)[-1, 0, 1])
         {
-            ok |= CryptographicOperations.FixedTimeEquals(
-                System.Text.Encoding.ASCII.GetBytes(Code(secret, now.AddSeconds(30 * step))), System.Text.Encoding.ASCII.GetBytes(code));
+            // Every step is compared (no early exit); of two matches, the later step is the stricter to remember.
+            if (CryptographicOperations.FixedTimeEquals(
+                System.Text.Encoding.ASCII.GetBytes(CodeForStep(secret, current + offset)), System.Text.Encoding.ASCII.GetBytes(code)))
+            {
+                ok = true;
+                step = current + offset;
+            }
         }
 
         return ok;
+    }
+
+    /// <summary>The 30-second time step <paramref name="at"/> falls in (the RFC 6238 counter).</summary>
+    private static long Step(DateTimeOffset at) => at.ToUnixTimeSeconds() / 30;
+
+    private static string CodeForStep(string secret, long step)
+    {
+        Span<byte> counter = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(counter, step);
+#pragma warning disable CA5350 // RFC 6238 and every authenticator app use HMAC-SHA1; its use as a MAC is not weakened by SHA-1 collisions.
+        var hash = HMACSHA1.HashData(FromBase32(secret), counter);
+#pragma warning restore CA5350
+        var offset = hash[^1] & 0x0f;
+        var value = (BinaryPrimitives.ReadInt32BigEndian(hash.AsSpan(offset)) & 0x7fffffff) % 1_000_000;
+        return value.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static string ToBase32(byte[] data)

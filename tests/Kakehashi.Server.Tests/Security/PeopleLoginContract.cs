@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using Kakehashi.Fhir.Storage.Sql;
+using Kakehashi.Server.Security;
 using Kakehashi.Server.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using static Kakehashi.Server.Tests.Support.FhirHttp;
 
 namespace Kakehashi.Server.Tests.Security;
@@ -111,6 +115,102 @@ public abstract class PeopleLoginContract(ServerFixture server)
 
         await (await http.GetAsync("Patient?_count=1")).ExpectOutcomeAsync(HttpStatusCode.Unauthorized);
         await Assert.ThrowsAsync<LoginRefusedException>(() => server.LoginAsync(doctor, "user/*.cruds"));
+    }
+
+    [Fact]
+    public async Task TotpCode_IsAcceptedOnce_AndNeitherItNorAnEarlierStepsCodeSignsInAgain()
+    {
+        var hospital = await server.CreateOrganizationAsync("hospital");
+        var doctor = await server.CreateAccountAsync("doctor", hospital);
+        var now = DateTimeOffset.UtcNow;
+        var code = Totp.Code(doctor.TotpSecret!, now);
+        await server.LoginAsync(doctor, "user/*.rs", totp: code);
+
+        // Someone who watched the code being typed (or replays the form) within its 90-second window.
+        var replayed = await Assert.ThrowsAsync<LoginRefusedException>(() => server.LoginAsync(doctor, "user/*.rs", totp: code));
+        Assert.Equal(401, replayed.Status);
+        var previous = await Assert.ThrowsAsync<LoginRefusedException>(() => server.LoginAsync(doctor, "user/*.rs", totp: Totp.Code(doctor.TotpSecret!, now.AddSeconds(-30))));
+        Assert.Equal(401, previous.Status);
+
+        // The next step's code, never used, still signs in: the refusals were about reuse, not a lock.
+        await server.LoginAsync(doctor, "user/*.rs", totp: Totp.Code(doctor.TotpSecret!, now.AddSeconds(30)));
+    }
+
+    [Fact]
+    public async Task ParallelWrongPasswords_AreCheckedAtMostTheLockoutLimitTimes()
+    {
+        var hospital = await server.CreateOrganizationAsync("hospital");
+        var nurse = await server.CreateAccountAsync("nurse", hospital);
+        var limit = server.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.MaxFailedLogins;
+        // Hashed as in production (the tests' cheap hashing leaves too short a window between reading the lock and writing a failure to race reliably).
+        var dialect = server.Services.GetRequiredService<SqlDialect>();
+        await using (var connection = await dialect.OpenConnectionAsync(CancellationToken.None))
+        await using (var command = SqlCommands.Create(connection, null, "UPDATE security_accounts SET password_hash = @p1 WHERE id = @p0",
+            nurse.Id, PasswordHasher.Hash(nurse.Password, new SecurityOptions().PasswordIterations)))
+        {
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        var returnUrl = LoginEndpoints.AuthorizePath + "?response_type=code&client_id=" + ServerFixture.AppClientId;
+        using var browser = server.CreateBrowser();
+
+        // 30 guesses at once: each one the server answers "wrong password" for is a password it checked.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 30).Select(async i =>
+        {
+            using var response = await browser.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["username"] = nurse.Username,
+                ["password"] = "wrong-password-" + i,
+                ["totp"] = Totp.Code(nurse.TotpSecret!, DateTimeOffset.UtcNow),
+                ["returnUrl"] = returnUrl,
+            }));
+            return (Status: (int)response.StatusCode, Page: await response.Content.ReadAsStringAsync());
+        }));
+
+        Assert.All(answers, a => Assert.Equal(401, a.Status));
+        var checkedPasswords = answers.Count(a => !a.Page.Contains("ロック", StringComparison.Ordinal));
+        Assert.InRange(checkedPasswords, 1, limit);
+        var locked = await Assert.ThrowsAsync<LoginRefusedException>(() => server.LoginAsync(nurse, "user/*.rs"));
+        Assert.Contains("ロック", locked.Page);
+    }
+
+    [Fact]
+    public async Task ReEnabledAccount_TokensFromBeforeTheDisableStayRefused()
+    {
+        var hospital = await server.CreateOrganizationAsync("hospital");
+        var doctor = await server.CreateAccountAsync("doctor", hospital);
+        var (token, _) = await server.LoginAsync(doctor, "user/*.cruds");
+        using var old = server.CreateClientWithToken(token);
+        await (await old.GetAsync("Patient?_count=1")).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await server.Client.PostAsJsonAsync($"/admin/accounts/{doctor.Id}/disable", new { reason = "端末紛失" })).StatusCode);
+        await (await old.GetAsync("Patient?_count=1")).ExpectOutcomeAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.NoContent, (await server.Client.PostAsync($"/admin/accounts/{doctor.Id}/enable", null)).StatusCode);
+
+        // The token the lost device holds does not come back to life; a new sign-in works.
+        await (await old.GetAsync("Patient?_count=1")).ExpectOutcomeAsync(HttpStatusCode.Unauthorized);
+        var (renewed, _) = await server.LoginAsync(doctor, "user/*.cruds", totp: Totp.Code(doctor.TotpSecret!, DateTimeOffset.UtcNow.AddSeconds(30)));
+        using var fresh = server.CreateClientWithToken(renewed);
+        await (await fresh.GetAsync("Patient?_count=1")).ExpectAsync(HttpStatusCode.OK);
+        await (await old.GetAsync("Patient?_count=1")).ExpectOutcomeAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Theory]
+    [InlineData("plain")]
+    [InlineData(null)]
+    public async Task Authorize_WithoutS256Pkce_IsRefused(string? method)
+    {
+        // With plain, the challenge is the verifier: whoever sees the authorization request can redeem the code.
+        var verifier = new string('v', 50);
+        using var browser = server.CreateBrowser();
+        var response = await browser.GetAsync(LoginEndpoints.AuthorizePath + "?response_type=code&client_id=" + ServerFixture.AppClientId +
+            "&redirect_uri=" + Uri.EscapeDataString(ServerFixture.AppRedirectUri) + "&scope=user%2F*.rs&state=s1&code_challenge=" + verifier +
+            (method is null ? "" : "&code_challenge_method=" + method));
+
+        var location = response.Headers.Location?.ToString() ?? "";
+        Assert.DoesNotContain("/login", location, StringComparison.Ordinal);
+        Assert.DoesNotContain("code=", location, StringComparison.Ordinal);
+        Assert.Contains("invalid_request", location + await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -244,6 +244,25 @@ public abstract class TokenContract(ServerFixture server)
     }
 
     [Fact]
+    public async Task ReEnabledClient_TokensFromBeforeTheDisableStayRefused()
+    {
+        var client = await server.RegisterClientAsync("doctor", "hospital");
+        var (token, _) = await server.RequestTokenAsync(client);
+        using var old = server.CreateClientWithToken(token);
+        await (await old.GetAsync("Patient?_count=1")).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await server.Client.PostAsync($"/admin/clients/{client.ClientId}/disable", null)).StatusCode);
+        await (await old.GetAsync("Patient?_count=1")).ExpectOutcomeAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.NoContent, (await server.Client.PostAsync($"/admin/clients/{client.ClientId}/enable", null)).StatusCode);
+
+        // A token taken from the system while it was suspected stays dead; the system gets a new one.
+        await (await old.GetAsync("Patient?_count=1")).ExpectOutcomeAsync(HttpStatusCode.Unauthorized);
+        using var fresh = server.CreateClient(client);
+        await (await fresh.GetAsync("Patient?_count=1")).ExpectAsync(HttpStatusCode.OK);
+        await (await old.GetAsync("Patient?_count=1")).ExpectOutcomeAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task ClientDisabledByAnotherServer_LosesAccessWithinSeconds()
     {
         var client = await server.RegisterClientAsync("doctor", "hospital");
