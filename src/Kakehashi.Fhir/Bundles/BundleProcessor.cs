@@ -162,6 +162,9 @@ public sealed class BundleProcessor(FhirDispatcher dispatcher, ResourceService r
         return await dispatcher.DispatchAsync(entryRequest, tx, cancellationToken);
     }
 
+    /// <summary>The request an entry makes, as the dispatcher will receive it (before references are rewritten).</summary>
+    public static FhirRequest EntryRequest(Bundle.EntryComponent entry, FhirRequest outer) => ToRequest(entry, entry.Request!.Url!, outer);
+
     private static FhirRequest ToRequest(Bundle.EntryComponent entry, string url, FhirRequest outer)
     {
         var questionMark = url.IndexOf('?', StringComparison.Ordinal);

@@ -1,5 +1,6 @@
 using System.Net;
 using Hl7.Fhir.Model;
+using Kakehashi.Fhir.Bundles;
 using Kakehashi.Fhir.Errors;
 using Kakehashi.Fhir.Interactions;
 using Kakehashi.Fhir.Search;
@@ -203,7 +204,7 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
     /// <summary>
     /// Every type a search reaches — by a chain (each hop), <c>_has</c> (nested too) or
     /// <c>_revinclude</c> — must be searchable by the caller: otherwise it is a value oracle.
-    /// Decided on the query as the engine parses and runs it, not on the parameter names' shape.
+    /// Decided on the query as the engine parses and runs it (after a first check by name).
     /// </summary>
     private void CheckSearchParameters(AccessContext caller, string? resourceType, IReadOnlyList<KeyValuePair<string, string>> query)
     {
@@ -332,14 +333,8 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
                 continue;
             }
 
-            var question = url.IndexOf('?', StringComparison.Ordinal);
-            var path = (question < 0 ? url : url[..question]).Trim('/');
-            if (path.StartsWith(request.BaseUrl, StringComparison.Ordinal))
-            {
-                path = path[request.BaseUrl.Length..].Trim('/');
-            }
-
-            var entryInteraction = FhirInteraction.Classify(method.ToString(), path, question >= 0);
+            var entryRequest = BundleProcessor.EntryRequest(entry, request);
+            var entryInteraction = FhirInteraction.Classify(entryRequest);
             if (entryInteraction.Kind is InteractionKind.Unknown or InteractionKind.Bundle)
             {
                 throw FhirException.BadRequest($"Entry {i} ({method} {url}) names no interaction this server can run; nothing was processed.", $"Bundle.entry[{i}].request.url");
@@ -347,15 +342,6 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
 
             try
             {
-                var entryRequest = new FhirRequest
-                {
-                    Method = method.ToString(),
-                    Path = path,
-                    Query = question < 0 ? [] : QueryParameters.Parse(url[question..]),
-                    IfNoneExist = entry.Request.IfNoneExist,
-                    BaseUrl = request.BaseUrl,
-                    Caller = caller,
-                };
                 if (entryInteraction.Kind is not InteractionKind.Capabilities)
                 {
                     Authorize(caller, entryInteraction, entryRequest);
