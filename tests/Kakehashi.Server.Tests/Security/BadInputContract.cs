@@ -33,6 +33,25 @@ public abstract class BadInputContract(ServerFixture server)
     }
 
     [Fact]
+    public async Task XmlCreate_WithInvalidUtf8OrALoneSurrogateReference_Is400_AndStoresNothing()
+    {
+        byte[][] families = [[0xE5, 0xB1, 0xFF], "&#xD800;"u8.ToArray()];
+        foreach (var family in families)
+        {
+            var identifier = Unique("xml");
+            var xml = Concat(
+                Encoding.UTF8.GetBytes($"""<Patient xmlns="http://hl7.org/fhir"><identifier><system value="{TestSystem}"/><value value="{identifier}"/></identifier><name><family value="山"""),
+                family,
+                Encoding.UTF8.GetBytes("\"/></name></Patient>"));
+
+            var response = await SendBytesAsync(Operator, HttpMethod.Post, "Patient", xml, "application/fhir+xml");
+
+            await response.ExpectOutcomeAsync(HttpStatusCode.BadRequest);
+            Assert.Equal(0, await CountAsync(Operator, $"Patient?identifier={TestSystem}|{identifier}"));
+        }
+    }
+
+    [Fact]
     public async Task Transaction_WithInvalidUtf8OrALoneSurrogate_Is400_AndStoresNothing()
     {
         foreach (var (family, _) in BadFamilies())
