@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Bundles;
 using Kakehashi.Fhir.Errors;
+using Kakehashi.Fhir.Formats;
 using Kakehashi.Fhir.Security;
 using Kakehashi.Fhir.Storage;
 
@@ -178,6 +179,9 @@ public sealed class FhirDispatcher(
         {
             try
             {
+                // Every JSON Patch passes here, from the HTTP body or a Bundle entry's Binary: refuse
+                // text that is not Unicode rather than store U+FFFD or fail later with a 500.
+                StrictText.RequireUnicodeJson(request.RawBody, "The JSON Patch document");
                 var node = JsonNode.Parse(request.RawBody ?? []) ?? throw FhirException.BadRequest("The JSON Patch document is empty.");
                 return new PatchDocument(node, null);
             }

@@ -14,6 +14,12 @@ public sealed record SearchQuery(
 
     public const int MaxCount = 1000;
 
+    /// <summary>
+    /// The default bound on the values of one search, all parameters together: each becomes SQL
+    /// parameters and terms, and SQLite refuses a statement of more than 32,766 variables.
+    /// </summary>
+    public const int DefaultMaxValues = 1000;
+
     /// <summary>Sort keys in order; empty means by last update, then id.</summary>
     public IReadOnlyList<SortKey> Sort { get; init; } = [];
 

@@ -10,7 +10,13 @@ namespace Kakehashi.Fhir.Search;
 /// a 400 naming the parameter, because silently ignoring a filter returns the wrong patients'
 /// data. With <c>Prefer: handling=lenient</c> those parameters are listed instead.
 /// </summary>
-public sealed class SearchQueryParser(SearchParameterRegistry registry, Terminology.CodeSystemAliases? aliases = null)
+/// <remarks>
+/// <c>maxValues</c> is the most values one search may carry: every comma-separated value of every
+/// parameter counts, and a parameter counts at least once. More is a 400 naming the limit, lenient
+/// or not: an unbounded list of values becomes an unbounded SQL statement (SQLite fails beyond
+/// 32,766 variables, and 32,000 values take seconds to plan).
+/// </remarks>
+public sealed class SearchQueryParser(SearchParameterRegistry registry, Terminology.CodeSystemAliases? aliases = null, int maxValues = SearchQuery.DefaultMaxValues)
 {
     private readonly SearchConditionParser _conditions = new(registry, aliases);
 
@@ -22,8 +28,16 @@ public sealed class SearchQueryParser(SearchParameterRegistry registry, Terminol
         }
 
         var builder = new Builder();
+        var values = 0;
         foreach (var (key, value) in parameters)
         {
+            // Counted before anything is parsed, and outside the lenient catch: never ignored.
+            values += CountValues(value);
+            if (values > maxValues)
+            {
+                throw TooManyValues(key);
+            }
+
             try
             {
                 ParseOne(resourceType, key, value ?? "", builder);
@@ -233,6 +247,32 @@ public sealed class SearchQueryParser(SearchParameterRegistry registry, Terminol
 
         return new IncludeSpec(parts[0], param, target, iterate);
     }
+
+    /// <summary>Comma-separated values, a <c>\,</c> escape not counting as a separator; at least one.</summary>
+    private static int CountValues(string? value)
+    {
+        var count = 1;
+        for (var i = 0; i < (value?.Length ?? 0); i++)
+        {
+            if (value![i] == '\\')
+            {
+                i++;
+            }
+            else if (value[i] == ',')
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private FhirException TooManyValues(string key) =>
+        FhirException.BadRequest(
+            $"The search carries more than {maxValues.ToString("N0", CultureInfo.InvariantCulture)} values, the limit per search " +
+            "(every comma-separated value of every parameter counts; the server's setting Kakehashi:Limits:MaxSearchValues). " +
+            "Split it into several searches.",
+            key);
 
     private static int ParseNonNegative(string key, string value) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)

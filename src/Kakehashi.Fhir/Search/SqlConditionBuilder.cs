@@ -17,6 +17,9 @@ internal sealed class SqlConditionBuilder(SqlStatement statement, Security.Acces
 {
     private const string LikeEscape = " ESCAPE '!'";
 
+    // Longer chains of one operator are nested in halves (see Join).
+    private const int FlatTerms = 32;
+
     private int _aliases;
 
     /// <summary>
@@ -37,7 +40,25 @@ internal sealed class SqlConditionBuilder(SqlStatement statement, Security.Acces
         }
 
         where.AddRange(Conditions(query, owner, driver));
-        return string.Join(" AND ", where);
+        return Join(" AND ", where);
+    }
+
+    /// <summary>
+    /// <paramref name="terms"/> joined by <paramref name="op"/> (AND or OR). SQLite refuses an
+    /// expression more than 1,000 deep, and a flat chain of n terms is n deep, so a search of many
+    /// values (up to MaxSearchValues, docs/search.md) is nested in parenthesized halves instead,
+    /// log2(n) deep. Both databases flatten such nests again when planning; short chains, every
+    /// ordinary search, keep their text.
+    /// </summary>
+    public static string Join(string op, IReadOnlyList<string> terms)
+    {
+        if (terms.Count <= FlatTerms)
+        {
+            return string.Join(op, terms);
+        }
+
+        var half = terms.Count / 2;
+        return "(" + Join(op, [.. terms.Take(half)]) + ")" + op + "(" + Join(op, [.. terms.Skip(half)]) + ")";
     }
 
     /// <summary>The query's conditions on <paramref name="owner"/>, <paramref name="driver"/> in its set form.</summary>
@@ -185,7 +206,7 @@ internal sealed class SqlConditionBuilder(SqlStatement statement, Security.Acces
     };
 
     private static string Any<T>(IReadOnlyList<T> values, Func<T, string> predicate) =>
-        values.Count == 0 ? "1 = 0" : string.Join(" OR ", values.Select(v => "(" + predicate(v) + ")"));
+        values.Count == 0 ? "1 = 0" : Join(" OR ", [.. values.Select(v => "(" + predicate(v) + ")")]);
 
     private string Missing(MissingCondition missing, string owner)
     {

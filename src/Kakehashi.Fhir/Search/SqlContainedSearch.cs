@@ -28,7 +28,7 @@ internal static class SqlContainedSearch
         }
 
         contained.AddRange(builder.Conditions(query, new SqlOwner("o", types), plan.Driver));
-        var matchesContained = contained.Count == 0 ? "1 = 1" : string.Join(" AND ", contained);
+        var matchesContained = contained.Count == 0 ? "1 = 1" : SqlConditionBuilder.Join(" AND ", contained);
         if (query.ReturnContained)
         {
             return ("contained_resources o JOIN resources r ON r.resource_type = o.container_type AND r.id = o.container_id",
@@ -48,7 +48,7 @@ internal static class SqlContainedSearch
         }
 
         own.AddRange(builder.Conditions(query, new SqlOwner("r", types), plan.Driver));
-        var matchesOwn = own.Count == 0 ? "1 = 1" : string.Join(" AND ", own);
+        var matchesOwn = own.Count == 0 ? "1 = 1" : SqlConditionBuilder.Join(" AND ", own);
         return ("resources r", $"{builder.Row("r")} AND (({matchesOwn}) OR {containers})");
     }
 

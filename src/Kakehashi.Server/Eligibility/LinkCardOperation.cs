@@ -12,10 +12,15 @@ namespace Kakehashi.Server.Eligibility;
 /// (Reference), and <c>certificate</c> (base64Binary, DER) or <c>issuer</c> + <c>serial</c>.
 /// The Coverage is updated with the certificate's hash as an identifier (the serial is not
 /// stored), replacing a previous card; the update is checked, versioned and audited like any
-/// other. The My Number is never a parameter and is refused wherever it appears.
+/// other. The My Number is never a parameter and is refused wherever it appears. A Coverage the
+/// caller cannot see (another insurer's insured person) answers exactly as one that does not
+/// exist: the operation must not tell an insurer whose insured numbers are registered elsewhere.
 /// </summary>
-public sealed class LinkCardOperation(ResourceService resources, EligibilityLookup lookup, FhirSerializer serializer, TimeProvider time) : IFhirOperation
+public sealed class LinkCardOperation(ResourceService resources, SearchService search, EligibilityLookup lookup, FhirSerializer serializer, TimeProvider time) : IFhirOperation
 {
+    // One text for an unknown number and for one the caller may not see: no number, no insurer, no existence oracle.
+    private const string NoQualification = "No active qualification the caller may see has this insured number.";
+
     public string Name => "link-card";
 
     public string Definition => "http://kakehashi.jp/fhir/OperationDefinition/Coverage-link-card";
@@ -41,7 +46,7 @@ public sealed class LinkCardOperation(ResourceService resources, EligibilityLook
         }
 
         var cardKey = CardKey(parameters);
-        var coverageId = request.Id ?? await CoverageIdAsync(parameters, cancellationToken);
+        var coverageId = request.Id ?? await CoverageIdAsync(request, parameters, cancellationToken);
         var stored = await resources.ReadAsync("Coverage", coverageId, request.Transaction, cancellationToken);
         var coverage = (Coverage)serializer.ParseJson(stored.Json);
         if (!coverage.Identifier.Any(i => i.System == KnownEligibilitySystems.InsuredMemberId))
@@ -71,21 +76,49 @@ public sealed class LinkCardOperation(ResourceService resources, EligibilityLook
         return key;
     }
 
-    private async Task<string> CoverageIdAsync(Parameters parameters, CancellationToken cancellationToken)
+    /// <summary>
+    /// The Coverage named at type level. The instance level (<c>Coverage/[id]/$link-card</c>) needs
+    /// no such check: the access guard answers 404 for an instance the caller cannot see.
+    /// </summary>
+    private async Task<string> CoverageIdAsync(OperationRequest request, Parameters parameters, CancellationToken cancellationToken)
     {
         if (parameters.GetSingleValue<ResourceReference>("coverage")?.Reference is { } reference)
         {
-            return reference.StartsWith("Coverage/", StringComparison.Ordinal)
+            var id = reference.StartsWith("Coverage/", StringComparison.Ordinal)
                 ? reference["Coverage/".Length..]
                 : throw FhirException.BadRequest("'coverage' must reference a Coverage (Coverage/{id}).", "coverage");
+            // The answer a read gives for a missing id.
+            return await IsVisibleAsync(request, id, cancellationToken) ? id : throw FhirException.NotFound($"Coverage/{id} is not known.");
         }
 
         var text = parameters.GetSingleValue<FhirString>("insuredNumber")?.Value
             ?? throw FhirException.BadRequest("$link-card needs 'insuredNumber' (保険者番号:記号:番号:枝番) or 'coverage'.", "insuredNumber");
         var number = InsuredNumber.Parse(text, "insuredNumber", branchRequired: true, HttpStatusCode.BadRequest);
+        // The lookup is global (the eligibility index); what the caller may see is decided below, like a read.
         var found = await lookup.ByInsuredNumberAsync(number, cancellationToken);
-        return found.Count == 1
+        return found.Count == 1 && await IsVisibleAsync(request, found[0].Qualification.CoverageId, cancellationToken)
             ? found[0].Qualification.CoverageId
-            : throw FhirException.NotFound($"No active qualification has the insured number {number}.");
+            : throw FhirException.NotFound(NoQualification);
+    }
+
+    /// <summary>The caller's own search for the Coverage, narrowed as the access guard narrowed this request, finds it.</summary>
+    private async Task<bool> IsVisibleAsync(OperationRequest request, string coverageId, CancellationToken cancellationToken)
+    {
+        if (request.Http.Restriction is null)
+        {
+            return true;
+        }
+
+        var probe = new FhirRequest
+        {
+            Method = "GET",
+            Path = "Coverage",
+            Query = [new("_id", coverageId)],
+            BaseUrl = request.Http.BaseUrl,
+            Caller = request.Http.Caller,
+            Restriction = request.Http.Restriction,
+        };
+        var found = await search.SearchAsync("Coverage", probe, request.Transaction, cancellationToken);
+        return found.Bundle is { } bundle && bundle.Entries.Any(e => e.SearchMode == Bundle.SearchEntryMode.Match);
     }
 }

@@ -3,6 +3,7 @@ using Kakehashi.Fhir.Formats;
 using Kakehashi.Fhir.Interactions;
 using Kakehashi.Fhir.Search;
 using Kakehashi.Fhir.Storage;
+using Kakehashi.Fhir.Terminology;
 using Kakehashi.Server.Conformance;
 using Kakehashi.Server.Hosting;
 using Microsoft.Extensions.Options;
@@ -20,7 +21,8 @@ public static class FhirEndpoints
         services.AddSingleton(sp => new FhirSerializer(Limits(sp).MaxJsonDepth));
         services.AddSingleton(_ => SearchParameterRegistry.Shared);
         services.AddSingleton<SearchIndexer>();
-        services.AddSingleton<SearchQueryParser>();
+        services.AddSingleton(sp => new SearchQueryParser(
+            sp.GetRequiredService<SearchParameterRegistry>(), sp.GetService<CodeSystemAliases>(), Limits(sp).MaxSearchValues));
         services.AddSingleton<ResourceService>();
         services.AddSingleton<SearchService>();
         services.AddSingleton(sp => new HistoryService(sp.GetRequiredService<IResourceStore>(), Limits(sp).DefaultPageSize, Limits(sp).MaxPageSize));

@@ -29,12 +29,18 @@ public sealed class FhirRequestReader(FhirSerializer serializer, IOptions<Kakeha
             var format = FhirMediaTypes.BodyFormat(http.ContentType);
             if (format is { } bodyFormat)
             {
+                if (bodyFormat == FhirFormat.Json)
+                {
+                    // Checked before Firely sees it: it would throw (500) on a lone surrogate escape. XML's reader refuses both itself.
+                    StrictText.RequireUnicodeJson(raw, "The body");
+                }
+
                 body = serializer.Parse(raw, bodyFormat);
             }
             else if (http.ContentType?.StartsWith(FhirMediaTypes.Form, StringComparison.OrdinalIgnoreCase) == true)
             {
                 // POST [type]/_search carries its parameters as a form.
-                query.AddRange(QueryParameters.Parse("?" + System.Text.Encoding.UTF8.GetString(raw)));
+                query.AddRange(QueryParameters.Parse("?" + StrictText.DecodeUtf8(raw, "The form body")));
             }
         }
 

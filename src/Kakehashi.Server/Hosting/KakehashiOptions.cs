@@ -57,4 +57,8 @@ public sealed class LimitOptions
 
     [Range(1, 10_000)]
     public int MaxPageSize { get; set; } = 1000;
+
+    /// <summary>The most values one search may carry, all parameters together (docs/search.md); more is a 400.</summary>
+    [Range(1, 10_000)]
+    public int MaxSearchValues { get; set; } = Kakehashi.Fhir.Search.SearchQuery.DefaultMaxValues;
 }

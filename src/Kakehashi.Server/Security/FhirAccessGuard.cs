@@ -115,6 +115,14 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
         var patientRole = caller.Role == KnownRoles.Patient;
         switch (interaction.Kind)
         {
+            // $reindex and the like: security administrators by role alone; the operator's systems go on to the checks below.
+            case InteractionKind.Operation when caller.Role != KnownRoles.System && IsAdministrative(interaction):
+                if (caller.Role != KnownRoles.SecurityAdministrator)
+                {
+                    throw Deny($"${interaction.Operation} is an administrative operation: only the operator's systems and security administrators may run it.");
+                }
+
+                break;
             case InteractionKind.SearchSystem:
             case InteractionKind.HistorySystem:
                 if (patientRole)
@@ -534,6 +542,10 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
     /// <summary>The instance operations that decide themselves what a caller learns of a hidden instance (<see cref="ISelfNarrowingOperation"/>).</summary>
     private bool IsSelfNarrowing(FhirInteraction interaction) =>
         services.GetServices<IFhirOperation>().Any(o => o is ISelfNarrowingOperation && o.Name == interaction.Operation && o.AppliesTo(interaction.ResourceType, interaction.Id));
+
+    /// <summary>Operations on the server rather than on records (<see cref="IAdministrativeOperation"/>).</summary>
+    private bool IsAdministrative(FhirInteraction interaction) =>
+        services.GetServices<IFhirOperation>().Any(o => o is IAdministrativeOperation && o.Name == interaction.Operation);
 
     /// <summary>The operations a patient may run on their own Patient/[id] (the history views).</summary>
     private bool IsOwnRecordOperation(AccessContext caller, FhirInteraction interaction) =>

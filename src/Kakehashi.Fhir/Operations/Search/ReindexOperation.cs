@@ -3,6 +3,7 @@ using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Errors;
 using Kakehashi.Fhir.Interactions;
 using Kakehashi.Fhir.Search;
+using Kakehashi.Fhir.Security;
 
 namespace Kakehashi.Fhir.Operations.Search;
 
@@ -12,7 +13,7 @@ namespace Kakehashi.Fhir.Operations.Search;
 /// start a background job (202) whose progress <c>$reindex-status?job=…</c> reports, and which
 /// resumes after a restart.
 /// </summary>
-public sealed class ReindexOperation(ReindexJobs jobs) : IFhirOperation
+public sealed class ReindexOperation(ReindexJobs jobs) : IAdministrativeOperation
 {
     public string Name => "reindex";
 

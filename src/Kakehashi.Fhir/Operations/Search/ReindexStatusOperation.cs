@@ -2,11 +2,12 @@ using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Errors;
 using Kakehashi.Fhir.Interactions;
 using Kakehashi.Fhir.Search;
+using Kakehashi.Fhir.Security;
 
 namespace Kakehashi.Fhir.Operations.Search;
 
 /// <summary><c>GET [base]/$reindex-status?job=…</c>: the progress of a <c>$reindex</c> job.</summary>
-public sealed class ReindexStatusOperation(ReindexJobs jobs) : IFhirOperation
+public sealed class ReindexStatusOperation(ReindexJobs jobs) : IAdministrativeOperation
 {
     public string Name => "reindex-status";
 
