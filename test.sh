@@ -8,7 +8,8 @@
 #   already set, and exports KAKEHASHI_TEST_POSTGRES (Npgsql connection string).
 #   Installs the Debian "postgresql" package first if no server binaries exist.
 # - Installs the Debian "chromium" package if /usr/bin/chromium is missing (UI tests).
-# - Runs `dotnet test` on KAKEHASHI_TEST_TARGET (default Kakehashi.sln), Release.
+# - Runs `dotnet test` on KAKEHASHI_TEST_TARGET (default Kakehashi.sln), Release, with TMPDIR
+#   a fresh folder of the run (no Firely specification cache, as on a new machine).
 # - Sums the counters of every .trx file; the last output line is always
 #   "N passed, N failed, N skipped".
 # - Exit 0 only if nothing failed, dotnet test exited 0 and at least one test passed.
@@ -242,6 +243,12 @@ if [[ -f tests/differential/package-lock.json ]]; then
   log "npm ci in tests/differential"
   npm ci --prefix tests/differential --no-audit --no-fund --loglevel=error >&2
 fi
+
+# The tests' temp folder is this run's own: the Firely specification cache (unpacked on first
+# use under the temp path) starts empty every time, as on a brand-new machine, so a race to
+# unpack it cannot hide behind a cache an earlier run left behind.
+export TMPDIR="$TMP_ROOT/tmp"
+mkdir -p "$TMPDIR"
 
 log "dotnet test $TARGET -c Release $*"
 # Run in the background in its own process group and `wait` for it, so that a

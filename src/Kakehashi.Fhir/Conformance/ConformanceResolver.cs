@@ -43,7 +43,7 @@ public sealed class ConformanceResolver : IAsyncResourceResolver
         this.packages = packages;
         this.stored = stored;
         this.aliases = aliases;
-        core = new Lazy<IAsyncResourceResolver>(() => specificationZip is null ? ZipSource.CreateValidationSource() : new ZipSource(specificationZip));
+        core = new Lazy<IAsyncResourceResolver>(() => specificationZip is null ? CoreSpecification.Source : CoreSpecification.Prepared(new ZipSource(specificationZip)));
     }
 
     public FhirPackageCatalog Packages => packages;

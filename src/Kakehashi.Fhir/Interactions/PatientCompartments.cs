@@ -20,15 +20,22 @@ internal sealed class PatientCompartments(SearchQueryParser parser)
     // The elements that tie a resource to its patient (Binary: its security context).
     private static readonly string[] PatientElements = ["subject", "patient", "beneficiary", "individual", "securityContext"];
 
-    /// <summary><c>Patient/{id}</c>, <see cref="DocumentPatients.UnlinkedKey"/>, or null when the resource names no patient.</summary>
-    public async Task<string?> PatientOfAsync(IResourceTransaction tx, Resource resource, CancellationToken cancellationToken)
+    /// <summary>The patient the resource names (<c>Patient/{id}</c> or <see cref="DocumentPatients.UnlinkedKey"/>), or null when it names none.</summary>
+    public async Task<NamedPatient?> PatientOfAsync(IResourceTransaction tx, Resource resource, CancellationToken cancellationToken)
     {
-        if (resource is Patient or Bundle || Find(resource) is not { } reference)
+        if (resource is Patient or Bundle || Find(resource) is not { } found)
         {
             // A Patient is its own compartment; a document Bundle its Composition's subject's (DocumentPatients).
             return null;
         }
 
+        var (element, reference) = found;
+        var key = await KeyOfAsync(tx, reference, cancellationToken);
+        return key is null ? null : new NamedPatient(key, resource.TypeName + "." + element);
+    }
+
+    private async Task<string?> KeyOfAsync(IResourceTransaction tx, ResourceReference reference, CancellationToken cancellationToken)
+    {
         if (ReferenceParts.TryParseLocal(reference.Reference, out var type, out var id))
         {
             return type == "Patient" ? "Patient/" + id : null;
@@ -68,35 +75,34 @@ internal sealed class PatientCompartments(SearchQueryParser parser)
     /// A caller whose sight is restricted writes only for patients it can see. A hidden patient
     /// and one that does not exist get the same answer, so a write is no existence oracle.
     /// </summary>
-    public static async System.Threading.Tasks.Task RequireVisibleAsync(IResourceTransaction tx, Resource resource, string? patient, AccessRestriction? restriction, CancellationToken cancellationToken)
+    public static async System.Threading.Tasks.Task RequireVisibleAsync(IResourceTransaction tx, Resource resource, NamedPatient? patient, AccessRestriction? restriction, CancellationToken cancellationToken)
     {
-        if (restriction is null || patient is null || patient == DocumentPatients.UnlinkedKey)
+        if (restriction is null || patient is null || patient.Key == DocumentPatients.UnlinkedKey)
         {
             return;
         }
 
-        var id = patient["Patient/".Length..];
-        var query = SearchQuery.ById("Patient", id) with { Restriction = restriction };
+        var query = SearchQuery.ById("Patient", patient.Key["Patient/".Length..]) with { Restriction = restriction };
         if ((await tx.SearchAsync(query, cancellationToken)).Matches.Count == 0)
         {
-            throw FhirException.Unprocessable($"This {resource.TypeName} is about {patient}, which is not a patient known to this server.", resource.TypeName);
+            throw FhirException.Unprocessable($"This {resource.TypeName} is about {patient.Key}, which is not a patient known to this server.", patient.Element);
         }
     }
 
     /// <summary>The compartment to store: the index's, or the one placed here when the index found none.</summary>
-    public static string ShardKey(Resource resource, SearchIndex index, string? patient)
+    public static string ShardKey(Resource resource, SearchIndex index, NamedPatient? patient)
     {
         var key = ShardKeys.For(resource, index);
-        return patient is not null && !key.StartsWith("Patient/", StringComparison.Ordinal) ? patient : key;
+        return patient is not null && !key.StartsWith("Patient/", StringComparison.Ordinal) ? patient.Key : key;
     }
 
-    private static ResourceReference? Find(Resource resource)
+    private static (string Element, ResourceReference Reference)? Find(Resource resource)
     {
         foreach (var (name, value) in resource.EnumerateElements())
         {
             if (value is ResourceReference reference && Array.IndexOf(PatientElements, name) >= 0)
             {
-                return reference;
+                return (name, reference);
             }
         }
 
@@ -114,3 +120,6 @@ internal sealed class PatientCompartments(SearchQueryParser parser)
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace(",", "\\,", StringComparison.Ordinal)
             .Replace("|", "\\|", StringComparison.Ordinal).Replace("$", "\\$", StringComparison.Ordinal);
 }
+
+/// <summary>The patient compartment a resource names (<paramref name="Key"/>), and the element that names it (for errors).</summary>
+internal sealed record NamedPatient(string Key, string Element);

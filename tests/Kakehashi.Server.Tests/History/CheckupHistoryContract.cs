@@ -19,10 +19,10 @@ public abstract class CheckupHistoryContract(ServerFixture server)
 
     private async Task<(string Patient, TestSystemClient Insurer, HttpClient Client)> SetUpAsync()
     {
-        var patient = (string)(await CreatePatientAsync(Operator, "健診"))["id"]!;
         var insurer = await server.RegisterClientAsync("insurer-staff", "insurer");
         var client = server.CreateClient(insurer);
-        // An insurer registers the results of its own insured persons: the qualification comes first.
+        // An insurer registers its insured person, then the results: the qualification comes first.
+        var patient = (string)(await CreatePatientAsync(client, "健診"))["id"]!;
         await client.CreateAsync(Qualification(patient, insurer.OrganizationCode, "記号", Unique("Q"), "00"));
         return (patient, insurer, client);
     }
@@ -152,7 +152,7 @@ public abstract class CheckupHistoryContract(ServerFixture server)
     {
         var (patient, insurer, client) = await SetUpAsync();
         using var http = client;
-        var someoneElse = (string)(await CreatePatientAsync(Operator, "別人"))["id"]!;
+        var someoneElse = (string)(await CreatePatientAsync(client, "別人"))["id"]!;
         var number = Unique("N");
         await client.CreateAsync(Qualification(someoneElse, insurer.OrganizationCode, "記号", number, "01"));
         await client.CreateAsync(Qualification(patient, insurer.OrganizationCode, "記号", number, "02"));

@@ -19,9 +19,11 @@ public abstract class ClaimFeedContract(ServerFixture server)
 
     private async Task<(TestSystemClient Insurer, HttpClient Client, string Patient, string Pharmacy)> SetUpAsync()
     {
+        // An insurer registers claims for the persons it insures (and so registered, or sees).
         var insurer = await server.RegisterClientAsync("insurer-staff", "insurer");
-        var patient = (string)(await CreatePatientAsync(Operator, "請求"))["id"]!;
-        return (insurer, server.CreateClient(insurer), patient, ServerFixture.NewInstitutionCode(4));
+        var client = server.CreateClient(insurer);
+        var patient = (string)(await CreatePatientAsync(client, "請求"))["id"]!;
+        return (insurer, client, patient, ServerFixture.NewInstitutionCode(4));
     }
 
     [Fact]

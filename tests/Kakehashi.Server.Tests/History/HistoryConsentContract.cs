@@ -28,9 +28,9 @@ public abstract class HistoryConsentContract(ServerFixture server)
 
     private async Task<string> PatientWithHistoryAsync()
     {
-        var patient = (string)(await CreatePatientAsync(Operator, "同意"))["id"]!;
         var insurer = await server.RegisterClientAsync("insurer-staff", "insurer");
         using var insurerClient = server.CreateClient(insurer);
+        var patient = (string)(await CreatePatientAsync(insurerClient, "同意"))["id"]!;
         await insurerClient.CreateAsync(Qualification(patient, insurer.OrganizationCode, "記号", Unique("Q"), "00"));
         await insurerClient.CreateAsync(Eob(patient, insurer.OrganizationCode, ServerFixture.NewInstitutionCode(1), "professional",
             Drug(1, Amlodipine, "2026-10-05"), Proc(2, Dialysis, "2026-10-05")).ToJsonString());

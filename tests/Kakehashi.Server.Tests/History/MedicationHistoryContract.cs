@@ -27,12 +27,13 @@ public abstract class MedicationHistoryContract(ServerFixture server)
     /// <summary>A patient, an insurer, a pharmacy that dispenses, and a hospital doctor with the patient's medication consent.</summary>
     private async Task<World> SetUpAsync()
     {
-        var patient = (string)(await CreatePatientAsync(Operator, "薬歴"))["id"]!;
         var insurer = await server.RegisterClientAsync("insurer-staff", "insurer");
+        var insurerClient = server.CreateClient(insurer);
+        var patient = (string)(await CreatePatientAsync(insurerClient, "薬歴"))["id"]!;
         var pharmacy = await server.RegisterClientAsync("pharmacist", "pharmacy");
         var doctor = await server.RegisterClientAsync("doctor", "hospital");
         await TestConsents.GrantAsync(Operator, patient, doctor.OrganizationCode, "medication");
-        return new World(patient, insurer.OrganizationCode, server.CreateClient(insurer), pharmacy.OrganizationCode, server.CreateClient(pharmacy), server.CreateClient(doctor));
+        return new World(patient, insurer.OrganizationCode, insurerClient, pharmacy.OrganizationCode, server.CreateClient(pharmacy), server.CreateClient(doctor));
     }
 
     private static async Task<List<JsonNode>> HistoryAsync(HttpClient client, string patient, string query = "")

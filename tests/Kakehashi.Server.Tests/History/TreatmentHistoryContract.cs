@@ -21,9 +21,9 @@ public abstract class TreatmentHistoryContract(ServerFixture server)
     /// <summary>A patient with one hospital claim carrying every kind of line, and one clinic claim with dialysis.</summary>
     private async Task<(string Patient, string Hospital, string Eob)> SeedAsync()
     {
-        var patient = (string)(await CreatePatientAsync(Operator, "診療"))["id"]!;
         var insurer = await server.RegisterClientAsync("insurer-staff", "insurer");
         using var insurerClient = server.CreateClient(insurer);
+        var patient = (string)(await CreatePatientAsync(insurerClient, "診療"))["id"]!;
         var hospital = ServerFixture.NewInstitutionCode(1);
         var eob = await insurerClient.CreateAsync(Eob(patient, insurer.OrganizationCode, hospital, "institutional",
             Proc(1, FirstVisit, "2026-10-01"),

@@ -13,10 +13,10 @@ public sealed class HistoryScreenTests(UiServerFixture server)
     /// <summary>A patient (山田 花子) with a pharmacy claim, a dialysis claim and checkups in two years.</summary>
     private async Task<string> PatientWithHistoryAsync()
     {
-        var patient = await EligibilityData.CreatePatientAsync(server.Client, "1980-04-01");
         var insurer = await server.RegisterClientAsync("insurer-staff", "insurer");
         using var insurerClient = server.CreateClient(insurer);
-        // An insurer works on its own insured persons only: first the qualification.
+        // An insurer works on its own insured persons only: it registers the person, then the qualification.
+        var patient = await EligibilityData.CreatePatientAsync(insurerClient, "1980-04-01");
         await insurerClient.CreateAsync(Qualification(patient, insurer.OrganizationCode, "記号", EligibilityData.NewNumber(), "00"));
         await insurerClient.CreateAsync(Eob(patient, insurer.OrganizationCode, ServerFixture.NewInstitutionCode(4), "pharmacy",
             new Item(1, Amlodipine, "2026-10-05", 14, "アムロジピン錠５ｍｇ")).ToJsonString());
