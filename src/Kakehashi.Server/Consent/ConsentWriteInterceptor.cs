@@ -37,13 +37,12 @@ public sealed class ConsentWriteInterceptor(AccessPolicy policy) : IResourceWrit
             resource.Meta?.Tag.RemoveAll(t => t.System == SqlAccessPredicate.AuthorTagSystem);
         }
 
-        var authors = resource.Id is { Length: > 0 } id && await transaction.ReadAsync(resource.TypeName, id, cancellationToken) is { IsDeleted: false } current
-            ? AuthorTags.Of(current.Json)
-            : [];
-        if (authors.Count == 0 && caller is { OrganizationCode: { } organization } && caller.Role != KnownRoles.System && IsAuthorTagged(caller, resource.TypeName))
-        {
-            authors = [organization];
-        }
+        var current = resource.Id is { Length: > 0 } id ? await transaction.ReadAsync(resource.TypeName, id, cancellationToken) : null;
+        IReadOnlyList<string> authors = current is { IsDeleted: false }
+            ? AuthorTags.Of(current.Json) // an update: the creator's, whoever writes now (none if nobody authored it)
+            : caller is { OrganizationCode: { } organization } && caller.Role != KnownRoles.System && IsAuthorTagged(caller, resource.TypeName)
+                ? [organization]
+                : [];
 
         foreach (var author in authors)
         {

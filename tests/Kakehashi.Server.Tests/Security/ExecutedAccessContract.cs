@@ -320,16 +320,19 @@ public abstract class ExecutedAccessContract(ServerFixture server)
         var bClient = await server.RegisterClientAsync("doctor", "hospital");
         using var b = server.CreateClient(bClient);
         var observation = (string)(await a.CreateAsync($$$"""{"resourceType":"Observation","status":"final","code":{"text":"HbA1c"},"subject":{{{Subject(patient)}}}}"""))["id"]!;
+        var nobodys = (string)(await Operator.CreateAsync($$$"""{"resourceType":"Observation","status":"final","code":{"text":"BMI"},"subject":{{{Subject(patient)}}}}"""))["id"]!;
         var consent = await TestConsents.GrantAsync(Operator, patient, bClient.OrganizationCode, "clinical-items");
 
         const string Patch = """[{"op":"replace","path":"/status","value":"amended"}]""";
         await (await b.SendAsync(new HttpMethod("PATCH"), $"Observation/{observation}", Patch, mediaType: "application/json-patch+json")).ExpectAsync(HttpStatusCode.OK);
+        await (await b.SendAsync(new HttpMethod("PATCH"), $"Observation/{nobodys}", Patch, mediaType: "application/json-patch+json")).ExpectAsync(HttpStatusCode.OK);
         await (await Operator.SendAsync(HttpMethod.Delete, $"Consent/{consent}")).ExpectAsync(HttpStatusCode.NoContent);
 
         await (await a.GetAsync($"Observation/{observation}")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(2, (await (await a.GetAsync($"Observation/{observation}/_history")).ExpectAsync(HttpStatusCode.OK))["entry"]!.AsArray().Count);
         await (await b.GetAsync($"Observation/{observation}")).ExpectOutcomeAsync(HttpStatusCode.NotFound);
         await (await b.GetAsync($"Observation/{observation}/_history/1")).ExpectOutcomeAsync(HttpStatusCode.NotFound);
+        await (await b.GetAsync($"Observation/{nobodys}")).ExpectOutcomeAsync(HttpStatusCode.NotFound);
     }
 }
 
