@@ -16,6 +16,9 @@ public interface IFhirOperation
     /// <summary>True when it only reads (GET allowed); operations that change data need POST.</summary>
     bool IsIdempotent { get; }
 
+    /// <summary>The rule the access guard applies to it; by default the role policy on the type in its path.</summary>
+    Security.OperationAccess Access => Security.OperationAccess.ByPolicy;
+
     /// <summary>Whether it may be invoked at this level for this type (null type = system level; null id = type level).</summary>
     bool AppliesTo(string? resourceType, string? id);
 

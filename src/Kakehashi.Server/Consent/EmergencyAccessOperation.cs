@@ -17,13 +17,16 @@ namespace Kakehashi.Server.Consent;
 /// the patient's data without consent. The grant, an alert for the security administrators and
 /// an audit row with the reason — which the patient sees in their access log — commit together.
 /// </summary>
-public sealed class EmergencyAccessOperation(IResourceStore store, EmergencyAccessStore emergency, AuditLog audit, IOptions<SecurityOptions> options, TimeProvider time) : ISelfNarrowingOperation
+public sealed class EmergencyAccessOperation(IResourceStore store, EmergencyAccessStore emergency, AuditLog audit, IOptions<SecurityOptions> options, TimeProvider time) : IFhirOperation
 {
     public const string OperationName = "emergency-access";
 
     private const int MinimumReasonLength = 4;
 
     public string Name => OperationName;
+
+    // It exists to open a patient the caller cannot see yet.
+    public OperationAccess Access => OperationAccess.SelfNarrowing;
 
     public string Definition => "http://kakehashi.jp/fhir/OperationDefinition/Patient-emergency-access";
 

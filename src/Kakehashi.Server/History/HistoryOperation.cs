@@ -1,7 +1,7 @@
 using Kakehashi.Fhir.Errors;
 using Kakehashi.Fhir.Interactions;
+using Kakehashi.Fhir.Security;
 using Kakehashi.Fhir.Storage;
-using Kakehashi.Server.Security;
 
 namespace Kakehashi.Server.History;
 
@@ -11,7 +11,7 @@ namespace Kakehashi.Server.History;
 /// that dispatches the operation writes its audit row — with the patient, the caller and the
 /// outcome, refusals included.
 /// </summary>
-public abstract class HistoryOperation(HistoryAccess access, IResourceStore store) : IOwnRecordOperation
+public abstract class HistoryOperation(HistoryAccess access, IResourceStore store) : IFhirOperation
 {
     protected abstract HistoryView View { get; }
 
@@ -22,6 +22,9 @@ public abstract class HistoryOperation(HistoryAccess access, IResourceStore stor
     protected virtual IReadOnlyList<string> ExtraCategories => [];
 
     public string Name => View.Operation;
+
+    // The patient reads their own views; others get 403 naming the missing consent, not 404.
+    public OperationAccess Access => OperationAccess.OwnRecord;
 
     public string Definition => "http://kakehashi.jp/fhir/OperationDefinition/Patient-" + View.Operation;
 

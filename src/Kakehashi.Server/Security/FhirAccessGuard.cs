@@ -116,7 +116,7 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
         switch (interaction.Kind)
         {
             // $reindex and the like: security administrators by role alone; the operator's systems go on to the checks below.
-            case InteractionKind.Operation when caller.Role != KnownRoles.System && IsAdministrative(interaction):
+            case InteractionKind.Operation when caller.Role != KnownRoles.System && AccessOf(interaction) == OperationAccess.Administrative:
                 if (caller.Role != KnownRoles.SecurityAdministrator)
                 {
                     throw Deny($"${interaction.Operation} is an administrative operation: only the operator's systems and security administrators may run it.");
@@ -406,7 +406,7 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
                 }
 
                 return request;
-            case InteractionKind.Operation when interaction.Id is not null && (narrowing.Count > 0 || restriction is not null) && !IsSelfNarrowing(interaction):
+            case InteractionKind.Operation when interaction.Id is not null && (narrowing.Count > 0 || restriction is not null) && AccessOf(interaction) == OperationAccess.ByPolicy:
                 // $validate of a stored instance, $submit-checkup, $everything…: nothing of an instance the caller cannot see.
                 if (!await IsVisibleAsync(caller, type, interaction.Id, narrowing, request, transaction, cancellationToken))
                 {
@@ -539,18 +539,15 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
     private static FhirException Deny(string message) =>
         new(HttpStatusCode.Forbidden, OperationOutcome.IssueType.Forbidden, message);
 
-    /// <summary>The instance operations that decide themselves what a caller learns of a hidden instance (<see cref="ISelfNarrowingOperation"/>).</summary>
-    private bool IsSelfNarrowing(FhirInteraction interaction) =>
-        services.GetServices<IFhirOperation>().Any(o => o is ISelfNarrowingOperation && o.Name == interaction.Operation && o.AppliesTo(interaction.ResourceType, interaction.Id));
-
-    /// <summary>Operations on the server rather than on records (<see cref="IAdministrativeOperation"/>).</summary>
-    private bool IsAdministrative(FhirInteraction interaction) =>
-        services.GetServices<IFhirOperation>().Any(o => o is IAdministrativeOperation && o.Name == interaction.Operation);
+    /// <summary>The rule the operation an interaction names declares for itself (<see cref="IFhirOperation.Access"/>).</summary>
+    private OperationAccess AccessOf(FhirInteraction interaction) =>
+        services.GetServices<IFhirOperation>().FirstOrDefault(o => o.Name == interaction.Operation && o.AppliesTo(interaction.ResourceType, interaction.Id))?.Access
+        ?? OperationAccess.ByPolicy;
 
     /// <summary>The operations a patient may run on their own Patient/[id] (the history views).</summary>
     private bool IsOwnRecordOperation(AccessContext caller, FhirInteraction interaction) =>
         interaction.ResourceType == "Patient" && interaction.Id is not null && interaction.Id == caller.PatientId &&
-        services.GetServices<IFhirOperation>().Any(o => o is IOwnRecordOperation && o.Name == interaction.Operation);
+        AccessOf(interaction) == OperationAccess.OwnRecord;
 
     /// <summary>
     /// The patients a response shows. An operation on a patient (Patient/[id]/$…) that answers with

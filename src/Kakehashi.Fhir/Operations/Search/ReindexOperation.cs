@@ -13,9 +13,12 @@ namespace Kakehashi.Fhir.Operations.Search;
 /// start a background job (202) whose progress <c>$reindex-status?job=…</c> reports, and which
 /// resumes after a restart.
 /// </summary>
-public sealed class ReindexOperation(ReindexJobs jobs) : IAdministrativeOperation
+public sealed class ReindexOperation(ReindexJobs jobs) : IFhirOperation
 {
     public string Name => "reindex";
+
+    // Rebuilds indexes for every caller, whatever the path names: not a clinical role's to start.
+    public OperationAccess Access => OperationAccess.Administrative;
 
     public string Definition => "urn:kakehashi:OperationDefinition/reindex";
 

@@ -7,9 +7,11 @@ using Kakehashi.Fhir.Security;
 namespace Kakehashi.Fhir.Operations.Search;
 
 /// <summary><c>GET [base]/$reindex-status?job=…</c>: the progress of a <c>$reindex</c> job.</summary>
-public sealed class ReindexStatusOperation(ReindexJobs jobs) : IAdministrativeOperation
+public sealed class ReindexStatusOperation(ReindexJobs jobs) : IFhirOperation
 {
     public string Name => "reindex-status";
+
+    public OperationAccess Access => OperationAccess.Administrative;
 
     public string Definition => "urn:kakehashi:OperationDefinition/reindex-status";
 
