@@ -8,10 +8,10 @@ namespace Kakehashi.Server.Audit;
 /// The resource store with the audit trail attached to writes: every transaction remembers
 /// what it wrote and, just before committing, appends the audit rows (one per patient touched)
 /// in the same database transaction. A write that commits is audited; one that rolls back
-/// leaves no audit row behind (the guard records the failure instead). The write observers
-/// (e.g. the consent-grant index) are told of each write inside the same transaction.
+/// leaves no audit row behind (the guard records the failure instead). The write observers are
+/// the engine's transaction's business (<see cref="SqlResourceStore"/>), not this wrapper's.
 /// </summary>
-public sealed class AuditedResourceStore(SqlResourceStore inner, AuditLog log, TimeProvider time, IReadOnlyList<IResourceWriteObserver> observers) : IResourceStore
+public sealed class AuditedResourceStore(SqlResourceStore inner, AuditLog log, TimeProvider time) : IResourceStore
 {
     public Task<StoredResource?> ReadAsync(string resourceType, string id, CancellationToken cancellationToken) =>
         inner.ReadAsync(resourceType, id, cancellationToken);
@@ -26,17 +26,17 @@ public sealed class AuditedResourceStore(SqlResourceStore inner, AuditLog log, T
         inner.SearchAsync(query, cancellationToken);
 
     public async Task<IResourceTransaction> BeginTransactionAsync(CancellationToken cancellationToken) =>
-        new AuditedTransaction(await inner.BeginTransactionAsync(cancellationToken), log, time, observers);
+        new AuditedTransaction(await inner.BeginTransactionAsync(cancellationToken), log, time);
 
-    private sealed class AuditedTransaction(IResourceTransaction inner, AuditLog log, TimeProvider time, IReadOnlyList<IResourceWriteObserver> observers) : IResourceTransaction, ISqlTransaction
+    private sealed class AuditedTransaction(IResourceTransaction inner, AuditLog log, TimeProvider time) : IResourceTransaction, ISqlTransaction
     {
         private readonly List<ResourceWrite> writes = [];
 
-        public Kakehashi.Fhir.Storage.Sql.SqlDialect Dialect => ((ISqlTransaction)inner).Dialect;
+        public Kakehashi.Fhir.Storage.Sql.SqlDialect Dialect => inner.Sql().Dialect;
 
-        public System.Data.Common.DbConnection Connection => ((ISqlTransaction)inner).Connection;
+        public System.Data.Common.DbConnection Connection => inner.Sql().Connection;
 
-        public System.Data.Common.DbTransaction Transaction => ((ISqlTransaction)inner).Transaction;
+        public System.Data.Common.DbTransaction Transaction => inner.Sql().Transaction;
 
         public Task<StoredResource?> ReadAsync(string resourceType, string id, CancellationToken cancellationToken) =>
             inner.ReadAsync(resourceType, id, cancellationToken);
@@ -50,17 +50,13 @@ public sealed class AuditedResourceStore(SqlResourceStore inner, AuditLog log, T
         {
             await inner.WriteAsync(write, cancellationToken);
             writes.Add(write);
-            foreach (var observer in observers)
-            {
-                await observer.OnWrittenAsync(write, this, cancellationToken);
-            }
         }
 
         public async Task CommitAsync(CancellationToken cancellationToken)
         {
             if (writes.Count > 0)
             {
-                await log.AppendAsync((ISqlTransaction)inner, Records(), cancellationToken);
+                await log.AppendAsync(inner.Sql(), Records(), cancellationToken);
             }
 
             await inner.CommitAsync(cancellationToken);

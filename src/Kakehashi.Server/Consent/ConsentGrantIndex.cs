@@ -14,10 +14,12 @@ public sealed class ConsentGrantIndex(FhirSerializer serializer) : IResourceWrit
 {
     public async Task OnWrittenAsync(ResourceWrite write, IResourceTransaction transaction, CancellationToken cancellationToken)
     {
-        if (write.ResourceType != "Consent" || transaction is not ISqlTransaction sql)
+        if (write.ResourceType != "Consent")
         {
             return;
         }
+
+        var sql = transaction.Sql();
 
         await using (var delete = SqlCommands.Create(sql.Connection, sql.Transaction, "DELETE FROM consent_grants WHERE consent_id = @p0", write.Id))
         {

@@ -60,7 +60,7 @@ public sealed class EmergencyAccessOperation(IResourceStore store, EmergencyAcce
             now.AddMinutes(options.Value.EmergencyAccessMinutes));
         await using (var tx = await store.BeginTransactionAsync(cancellationToken))
         {
-            var sql = (ISqlTransaction)tx;
+            var sql = tx.Sql();
             await EmergencyAccessStore.GrantAsync(sql, grant, cancellationToken);
             await audit.AppendAsync(sql, [new AuditRecord(
                 now, AuditScope.Current?.RequestId ?? grant.Id, caller.Subject, caller.Kind.ToString().ToLowerInvariant(), caller.ClientId, caller.OrganizationCode,

@@ -12,9 +12,9 @@ public sealed class CoverageDeletionObserver : IResourceWriteObserver
 {
     public async Task OnWrittenAsync(ResourceWrite write, IResourceTransaction transaction, CancellationToken cancellationToken)
     {
-        if (write.IsDeleted && write.ResourceType == "Coverage" && transaction is ISqlTransaction sql)
+        if (write.IsDeleted && write.ResourceType == "Coverage")
         {
-            await QualificationIndex.RemoveAsync(sql, write.Id, cancellationToken);
+            await QualificationIndex.RemoveAsync(transaction.Sql(), write.Id, cancellationToken);
         }
     }
 }

@@ -40,7 +40,7 @@ public sealed class CoverageRegistrationInterceptor : IResourceWriteInterceptor
         }
 
         var registration = CoverageReader.Read(coverage);
-        var tx = transaction as ISqlTransaction ?? throw new InvalidOperationException("The eligibility index needs a SQL transaction.");
+        var tx = transaction.Sql();
         await QualificationIndex.RemoveAsync(tx, coverage.Id!, cancellationToken);
         if (registration is null)
         {

@@ -49,7 +49,7 @@ public sealed class PrecheckProcessor(EligibilityRequests requests, EligibilityC
 
             await audit.RecordAsync(caller, job.Id, "eligibility-precheck", "eligibility/prechecks/" + job.Id, 200, patients, cancellationToken);
             await using var tx = await store.BeginTransactionAsync(cancellationToken);
-            await jobs.ProgressAsync((ISqlTransaction)tx, job.Id, rows.Count, rows.Count - failed, failed, rows, cancellationToken);
+            await jobs.ProgressAsync(tx.Sql(), job.Id, rows.Count, rows.Count - failed, failed, rows, cancellationToken);
             await tx.CommitAsync(cancellationToken);
         }
     }

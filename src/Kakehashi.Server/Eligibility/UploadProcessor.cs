@@ -82,7 +82,7 @@ public sealed class UploadProcessor(
                 await WriteAsync(row, tx, cancellationToken);
             }
 
-            await jobs.ProgressAsync((ISqlTransaction)tx, job.Id, batch.Count, prepared.Count, errors.Count, errors, cancellationToken);
+            await jobs.ProgressAsync(tx.Sql(), job.Id, batch.Count, prepared.Count, errors.Count, errors, cancellationToken);
             await tx.CommitAsync(cancellationToken);
             return;
         }
@@ -109,7 +109,7 @@ public sealed class UploadProcessor(
 
         errors.Sort((a, b) => a.Row.CompareTo(b.Row));
         await using var progress = await store.BeginTransactionAsync(cancellationToken);
-        await jobs.ProgressAsync((ISqlTransaction)progress, job.Id, batch.Count, succeeded, errors.Count, errors, cancellationToken);
+        await jobs.ProgressAsync(progress.Sql(), job.Id, batch.Count, succeeded, errors.Count, errors, cancellationToken);
         await progress.CommitAsync(cancellationToken);
     }
 

@@ -27,7 +27,7 @@ public sealed class CheckupHistoryOperation(HistoryAccess access, CheckupStore c
             ? values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList()
             : null;
         var entries = new List<(string, Resource)>();
-        foreach (var row in await checkups.ListAsync("Patient/" + id, parameters.From, parameters.Until, request.Transaction as ISqlTransaction, cancellationToken))
+        foreach (var row in await checkups.ListAsync("Patient/" + id, parameters.From, parameters.Until, request.Transaction?.Sql(), cancellationToken))
         {
             var (document, _) = CheckupDocument.Read((Bundle)serializer.ParseJson(System.Text.Encoding.UTF8.GetBytes(row.Document)));
             if (document is null)

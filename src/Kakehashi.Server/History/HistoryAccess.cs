@@ -79,7 +79,7 @@ public sealed class HistoryAccess(AccessPolicy policy, SqlDialect dialect)
         var sql = "SELECT DISTINCT category FROM consent_grants WHERE patient_key = @p0 AND organization_code = @p1 AND valid_from <= @p2 AND valid_until > @p2 AND category IN ("
                   + string.Join(", ", categories.Select((_, i) => "@p" + (i + 3).ToString(System.Globalization.CultureInfo.InvariantCulture))) + ")";
         var granted = new HashSet<string>(StringComparer.Ordinal);
-        if (request.Transaction is ISqlTransaction transaction)
+        if (request.Transaction?.Sql() is { } transaction)
         {
             await ReadAsync(SqlCommands.Create(transaction.Connection, transaction.Transaction, sql, [.. values]), granted, cancellationToken);
         }

@@ -80,14 +80,14 @@ public sealed class SubmitCheckupOperation(IResourceStore store, FhirSerializer 
             Guid.NewGuid().ToString("N"), "Patient/" + id, caller?.OrganizationCode ?? "server", document!.IdentifierSystem, document.IdentifierValue, document.Date,
             time.GetUtcNow(), System.Text.Encoding.UTF8.GetString(serializer.SerializeToBytes(bundle, FhirFormat.Json)));
         (string Id, bool Created) saved;
-        if (request.Transaction is ISqlTransaction outer)
+        if (request.Transaction is { } outer)
         {
-            saved = await CheckupStore.SaveAsync(outer, row, cancellationToken);
+            saved = await CheckupStore.SaveAsync(outer.Sql(), row, cancellationToken);
         }
         else
         {
             await using var transaction = await store.BeginTransactionAsync(cancellationToken);
-            saved = await CheckupStore.SaveAsync((ISqlTransaction)transaction, row, cancellationToken);
+            saved = await CheckupStore.SaveAsync(transaction.Sql(), row, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 

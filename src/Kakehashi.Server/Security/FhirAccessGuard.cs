@@ -591,9 +591,9 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
 
     private async System.Threading.Tasks.Task AuditAsync(IResourceTransaction? transaction, List<AuditRecord> records, CancellationToken cancellationToken)
     {
-        if (transaction is ISqlTransaction sql)
+        if (transaction is not null)
         {
-            await audit.AppendAsync(sql, records, cancellationToken);
+            await audit.AppendAsync(transaction.Sql(), records, cancellationToken);
         }
         else
         {

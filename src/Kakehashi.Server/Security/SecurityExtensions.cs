@@ -30,8 +30,7 @@ public static class SecurityExtensions
         services.AddSingleton(sp => new AuditLog(sp.GetRequiredService<SqlDialect>()));
         // Registered after the plain store: every service that writes resources now writes the audit trail with them.
         services.AddSingleton<IResourceStore>(sp => new AuditedResourceStore(
-            sp.GetRequiredService<SqlResourceStore>(), sp.GetRequiredService<AuditLog>(), sp.GetRequiredService<TimeProvider>(),
-            [.. sp.GetServices<IResourceWriteObserver>()]));
+            sp.GetRequiredService<SqlResourceStore>(), sp.GetRequiredService<AuditLog>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IFhirRequestGuard, FhirAccessGuard>();
         services.AddHostedService<InactivityService>();
         services.AddHostedService<JobTypeReport>();

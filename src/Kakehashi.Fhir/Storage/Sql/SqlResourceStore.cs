@@ -5,10 +5,13 @@ namespace Kakehashi.Fhir.Storage.Sql;
 
 /// <summary>
 /// The resource store for every SQL database Kakehashi supports. Dialect differences are
-/// confined to <see cref="SqlDialect"/>; the statements here are portable SQL.
+/// confined to <see cref="SqlDialect"/>; the statements here are portable SQL. Its transactions
+/// call the <paramref name="observers"/> of every write.
 /// </summary>
-public sealed class SqlResourceStore(SqlDialect dialect) : IResourceStore
+public sealed class SqlResourceStore(SqlDialect dialect, IEnumerable<IResourceWriteObserver> observers) : IResourceStore
 {
+    private readonly IResourceWriteObserver[] observers = [.. observers];
+
     internal const string LatestVersionSql =
         "SELECT " + SqlCommandRunner.ResourceColumns + " FROM resource_versions v " +
         "WHERE v.resource_type = @p0 AND v.id = @p1 ORDER BY v.version_id DESC LIMIT 1";
@@ -105,7 +108,7 @@ public sealed class SqlResourceStore(SqlDialect dialect) : IResourceStore
     }
 
     public async Task<IResourceTransaction> BeginTransactionAsync(CancellationToken cancellationToken) =>
-        new SqlResourceTransaction(dialect, await dialect.BeginWriteUnitAsync(cancellationToken));
+        new SqlResourceTransaction(dialect, await dialect.BeginWriteUnitAsync(cancellationToken), observers);
 
     internal static async Task<StoredResource?> ReadLatestAsync(SqlCommandRunner runner, string resourceType, string id, CancellationToken cancellationToken)
     {

@@ -5,7 +5,12 @@ using Kakehashi.Fhir.Search;
 
 namespace Kakehashi.Fhir.Storage.Sql;
 
-internal sealed class SqlResourceTransaction(SqlDialect dialect, SqlWriteUnit unit) : IResourceTransaction, ISqlTransaction
+/// <summary>
+/// One database transaction of the store. It tells the write observers of every version it
+/// writes itself, inside the transaction: an index kept beside the resources (consent grants,
+/// qualifications, the search-parameter registry) is maintained whoever wraps the store.
+/// </summary>
+internal sealed class SqlResourceTransaction(SqlDialect dialect, SqlWriteUnit unit, IReadOnlyList<IResourceWriteObserver> observers) : IResourceTransaction, ISqlTransaction
 {
     private readonly SqlCommandRunner runner = new(unit.Connection, unit.Transaction);
     private readonly List<Action> committed = [];
@@ -65,6 +70,11 @@ internal sealed class SqlResourceTransaction(SqlDialect dialect, SqlWriteUnit un
         catch (DbException e) when (dialect.IsUniqueViolation(e))
         {
             throw FhirException.Conflict($"{write.ResourceType}/{write.Id} was changed by another request; version {write.VersionId} already exists.");
+        }
+
+        foreach (var observer in observers)
+        {
+            await observer.OnWrittenAsync(write, this, cancellationToken);
         }
     }
 
