@@ -13,7 +13,7 @@ namespace Kakehashi.Fhir.Conformance;
 /// </summary>
 public sealed class ConformanceWriteInterceptor(ConformanceResolver resolver, HouseCodeMapper houseCodes) : IResourceWriteInterceptor
 {
-    public int Order => 1000;
+    public WriteStage Stage => WriteStage.Register;
 
     public ValueTask OnWritingAsync(Resource resource, IResourceTransaction transaction, CancellationToken cancellationToken)
     {

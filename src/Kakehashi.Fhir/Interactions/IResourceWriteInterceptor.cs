@@ -11,8 +11,8 @@ namespace Kakehashi.Fhir.Interactions;
 /// </summary>
 public interface IResourceWriteInterceptor
 {
-    /// <summary>Lower runs first (enrichment before validation).</summary>
-    int Order { get; }
+    /// <summary>When it runs: enrichment before authorization, domain checks and validation; registries last.</summary>
+    WriteStage Stage { get; }
 
     ValueTask OnWritingAsync(Resource resource, IResourceTransaction transaction, CancellationToken cancellationToken);
 }

@@ -23,7 +23,7 @@ public sealed class ResourceService(
     TimeProvider time,
     IEnumerable<IResourceWriteInterceptor>? interceptors = null)
 {
-    private readonly IResourceWriteInterceptor[] interceptors = [.. (interceptors ?? []).OrderBy(i => i.Order)];
+    private readonly IResourceWriteInterceptor[] interceptors = [.. (interceptors ?? []).OrderBy(i => i.Stage)];
 
     private readonly PatientCompartments compartments = new(parser);
 

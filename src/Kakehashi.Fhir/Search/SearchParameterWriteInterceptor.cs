@@ -15,8 +15,8 @@ namespace Kakehashi.Fhir.Search;
 /// </summary>
 public sealed class SearchParameterWriteInterceptor(SearchParameterRegistry registry) : IResourceWriteInterceptor, IResourceWriteObserver
 {
-    /// <summary>Last, so that nothing after it can still refuse the resource.</summary>
-    public int Order => int.MaxValue;
+    /// <summary>The last stage, so that nothing after it can still refuse the resource (the conformance caches beside it only forget).</summary>
+    public WriteStage Stage => WriteStage.Register;
 
     public ValueTask OnWritingAsync(Resource resource, IResourceTransaction transaction, CancellationToken cancellationToken)
     {

@@ -7,9 +7,7 @@ namespace Kakehashi.Fhir.Terminology;
 /// <summary>Adds standard codings beside house codes before a resource is validated and stored (see <see cref="HouseCodeMapper"/>).</summary>
 public sealed class HouseCodeMappingInterceptor(HouseCodeMapper mapper) : IResourceWriteInterceptor
 {
-    public const int RunOrder = 100;
-
-    public int Order => RunOrder;
+    public WriteStage Stage => WriteStage.Enrich;
 
     public async ValueTask OnWritingAsync(Resource resource, IResourceTransaction transaction, CancellationToken cancellationToken)
     {

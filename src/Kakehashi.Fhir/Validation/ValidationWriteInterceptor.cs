@@ -14,9 +14,7 @@ namespace Kakehashi.Fhir.Validation;
 /// </summary>
 public sealed class ValidationWriteInterceptor(ProfileValidator validator, ValidationPolicy policy, Action<Resource, OperationOutcome>? onWarnings = null) : IResourceWriteInterceptor
 {
-    public const int RunOrder = 200;
-
-    public int Order => RunOrder;
+    public WriteStage Stage => WriteStage.Validate;
 
     public async ValueTask OnWritingAsync(Resource resource, IResourceTransaction transaction, CancellationToken cancellationToken)
     {

@@ -19,8 +19,7 @@ namespace Kakehashi.Server.Consent;
 /// </summary>
 public sealed class ConsentWriteInterceptor(AccessPolicy policy) : IResourceWriteInterceptor
 {
-    // After enrichment (house codes), before validation.
-    public int Order => 50;
+    public WriteStage Stage => WriteStage.Authorize;
 
     public async ValueTask OnWritingAsync(Resource resource, IResourceTransaction transaction, CancellationToken cancellationToken)
     {

@@ -23,8 +23,8 @@ public sealed class CoverageRegistrationInterceptor : IResourceWriteInterceptor
     // moment ago is found by the next write, and insurers are not unregistered while in use.
     private readonly ConcurrentDictionary<string, bool> knownInsurers = new(StringComparer.Ordinal);
 
-    // After enrichment and the consent checks, before profile validation (200) sees the filled-in Coverage.
-    public int Order => 150;
+    // After enrichment and authorship, before profile validation sees the filled-in Coverage.
+    public WriteStage Stage => WriteStage.Check;
 
     public async ValueTask OnWritingAsync(Resource resource, IResourceTransaction transaction, CancellationToken cancellationToken)
     {

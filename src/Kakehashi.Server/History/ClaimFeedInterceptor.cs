@@ -19,7 +19,7 @@ namespace Kakehashi.Server.History;
 public sealed class ClaimFeedInterceptor(ProcedureMaster master) : IResourceWriteInterceptor
 {
     // After house-code mapping (100), so that mapped codes count; before profile validation (200).
-    public int Order => 150;
+    public WriteStage Stage => WriteStage.Check;
 
     public async ValueTask OnWritingAsync(Resource resource, IResourceTransaction transaction, CancellationToken cancellationToken)
     {
