@@ -21,7 +21,7 @@ public static class CoreSpecification
     public static ZipSource Prepared(ZipSource source)
     {
         var lockPath = Path.Combine(Path.GetTempPath(), "kakehashi-fhir-specification.lock");
-        var deadline = DateTime.UtcNow.AddMinutes(5);
+        var waiting = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             try
@@ -31,7 +31,7 @@ public static class CoreSpecification
                 source.Prepare();
                 return source;
             }
-            catch (IOException) when (DateTime.UtcNow < deadline && !source.IsPrepared)
+            catch (IOException) when (waiting.Elapsed < TimeSpan.FromMinutes(5) && !source.IsPrepared)
             {
                 // Another process holds the lock while it unpacks: wait for it.
                 Thread.Sleep(100);

@@ -31,6 +31,23 @@ public sealed class BuildSettingsTests
         Assert.Equal("net10.0", properties["TargetFramework"]);
     }
 
+    [Theory]
+    [MemberData(nameof(Projects))]
+    public void Project_ReadsTheClockOnlyThroughTimeProvider(string project)
+    {
+        var (exitCode, output) = Run(RepositoryRoot(), "msbuild", Path.Combine(RepositoryRoot(), project), "-getItem:AdditionalFiles", "-getItem:PackageReference");
+
+        Assert.True(exitCode == 0, output);
+        var items = JsonNode.Parse(output)!["Items"]!;
+        Assert.Contains(items["PackageReference"]!.AsArray(), p => (string?)p!["Identity"] == "Microsoft.CodeAnalysis.BannedApiAnalyzers");
+        var banned = items["AdditionalFiles"]!.AsArray().Select(f => (string)f!["FullPath"]!).Single(f => f.EndsWith("BannedSymbols.txt", StringComparison.Ordinal));
+        var symbols = File.ReadAllText(banned);
+        foreach (var clock in (string[])["P:System.DateTime.Now;", "P:System.DateTime.UtcNow;", "P:System.DateTimeOffset.Now;", "P:System.DateTimeOffset.UtcNow;"])
+        {
+            Assert.Contains(clock, symbols, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void Solution_IsDotnetFormatClean()
     {

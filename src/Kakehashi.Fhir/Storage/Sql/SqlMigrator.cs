@@ -43,7 +43,8 @@ public static class SqlMigrator
                 record.CommandText = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@v, @n, @a)";
                 AddParameter(record, "@v", version);
                 AddParameter(record, "@n", name);
-                AddParameter(record, "@a", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+                // When the schema changed on this machine: an operational fact, not a domain time.
+                AddParameter(record, "@a", TimeProvider.System.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
                 await record.ExecuteNonQueryAsync(cancellationToken);
             }
 
