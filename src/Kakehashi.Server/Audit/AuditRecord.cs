@@ -1,3 +1,5 @@
+using Kakehashi.Fhir.Security;
+
 namespace Kakehashi.Server.Audit;
 
 /// <summary>
@@ -21,7 +23,21 @@ public sealed record AuditRecord(
     int Outcome,
     string Purpose,
     bool Emergency,
-    string? Reason);
+    string? Reason)
+{
+    /// <summary>HL7 v3 PurposeOfUse of access under a break-the-glass grant.</summary>
+    public const string EmergencyPurpose = "ETREAT";
+
+    /// <summary>The row for <paramref name="what"/> done by <paramref name="caller"/> (one place that maps a caller to its agent fields).</summary>
+    public static AuditRecord ByCaller(AccessContext caller, DateTimeOffset recordedAt, string requestId, AuditedAccess what)
+    {
+        var emergency = what.Emergency || caller.Emergency;
+        return new AuditRecord(
+            recordedAt, requestId, caller.Subject, caller.Kind.ToString().ToLowerInvariant(), caller.ClientId, caller.OrganizationCode, caller.Role,
+            what.Patient, what.Action, what.Interaction, what.Resource, what.Query, what.Outcome,
+            emergency ? EmergencyPurpose : caller.PurposeOfUse, emergency, what.Reason);
+    }
+}
 
 /// <summary>A stored row: its place in the chain and its hash.</summary>
 public sealed record AuditEntry(long Index, AuditRecord Record, string Hash);

@@ -153,9 +153,10 @@ public static class ExportEndpoints
         {
             var now = time.GetUtcNow();
             return audit.AppendAsync(
-                [.. patients.Distinct().Select(patient => new AuditRecord(
-                    now, requestId, caller.Subject, caller.Kind.ToString().ToLowerInvariant(), caller.ClientId, caller.OrganizationCode, caller.Role,
-                    patient, action, interaction, resource, query, status, caller.PurposeOfUse, caller.Emergency, null))],
+                [.. patients.Distinct().Select(patient => AuditRecord.ByCaller(caller, now, requestId, new AuditedAccess
+                {
+                    Patient = patient, Action = action, Interaction = interaction, Resource = resource, Query = query, Outcome = status,
+                }))],
                 CancellationToken.None);
         }
     }

@@ -62,10 +62,16 @@ public sealed class EmergencyAccessOperation(IResourceStore store, EmergencyAcce
         {
             var sql = tx.Sql();
             await EmergencyAccessStore.GrantAsync(sql, grant, cancellationToken);
-            await audit.AppendAsync(sql, [new AuditRecord(
-                now, AuditScope.Current?.RequestId ?? grant.Id, caller.Subject, caller.Kind.ToString().ToLowerInvariant(), caller.ClientId, caller.OrganizationCode,
-                caller.Role, grant.PatientKey, "E", "$" + OperationName, grant.PatientKey + "/$" + OperationName, null, (int)HttpStatusCode.OK,
-                EmergencyPurpose, true, reason)], cancellationToken);
+            await audit.AppendAsync(sql, [AuditRecord.ByCaller(caller, now, AuditScope.Current?.RequestId ?? grant.Id, new AuditedAccess
+            {
+                Patient = grant.PatientKey,
+                Action = "E",
+                Interaction = "$" + OperationName,
+                Resource = grant.PatientKey + "/$" + OperationName,
+                Outcome = (int)HttpStatusCode.OK,
+                Emergency = true,
+                Reason = reason,
+            })], cancellationToken);
             await tx.CommitAsync(cancellationToken);
         }
 
@@ -78,9 +84,6 @@ public sealed class EmergencyAccessOperation(IResourceStore store, EmergencyAcce
         result.Add("grant", new FhirString(grant.Id));
         return new FhirResponse { Status = HttpStatusCode.OK, Resource = result };
     }
-
-    /// <summary>HL7 v3 PurposeOfUse: emergency treatment.</summary>
-    public const string EmergencyPurpose = "ETREAT";
 
     private static FhirException Forbidden(string message) => new(HttpStatusCode.Forbidden, OperationOutcome.IssueType.Forbidden, message);
 }

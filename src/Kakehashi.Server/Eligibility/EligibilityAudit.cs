@@ -20,9 +20,10 @@ public sealed class EligibilityAudit(AuditLog log, TimeProvider time)
         }
 
         return log.AppendAsync(
-            [.. distinct.Select(patient => new AuditRecord(
-                now, requestId, caller.Subject, caller.Kind.ToString().ToLowerInvariant(), caller.ClientId, caller.OrganizationCode, caller.Role,
-                patient, "E", interaction, resource, null, status, caller.PurposeOfUse, caller.Emergency, null))],
+            [.. distinct.Select(patient => AuditRecord.ByCaller(caller, now, requestId, new AuditedAccess
+            {
+                Patient = patient, Action = "E", Interaction = interaction, Resource = resource, Outcome = status,
+            }))],
             cancellationToken);
     }
 

@@ -581,11 +581,16 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
         return [.. patients.Distinct().Select(patient =>
         {
             // Access to a patient under a break-the-glass grant is recorded as emergency treatment.
-            var emergency = caller.Emergency || (patient is not null && scope.EmergencyPatients.Contains(patient));
-            return new AuditRecord(
-                now, scope.RequestId, caller.Subject, caller.Kind.ToString().ToLowerInvariant(), caller.ClientId, caller.OrganizationCode, caller.Role,
-                patient, interaction.AuditAction, interaction.Name, resource, scope.Query, status,
-                emergency ? EmergencyAccessOperation.EmergencyPurpose : caller.PurposeOfUse, emergency, null);
+            return AuditRecord.ByCaller(caller, now, scope.RequestId, new AuditedAccess
+            {
+                Patient = patient,
+                Action = interaction.AuditAction,
+                Interaction = interaction.Name,
+                Resource = resource,
+                Query = scope.Query,
+                Outcome = status,
+                Emergency = patient is not null && scope.EmergencyPatients.Contains(patient),
+            });
         })];
     }
 
