@@ -54,6 +54,10 @@ public sealed class FhirException : Exception
     public static FhirException NotFound(string message) =>
         new(HttpStatusCode.NotFound, OperationOutcome.IssueType.NotFound, message);
 
+    /// <summary>403: the caller is known but may not do this (the role policy, a scope, consent).</summary>
+    public static FhirException Forbidden(string message) =>
+        new(HttpStatusCode.Forbidden, OperationOutcome.IssueType.Forbidden, message);
+
     public static FhirException Gone(string message) =>
         new(HttpStatusCode.Gone, OperationOutcome.IssueType.Deleted, message);
 

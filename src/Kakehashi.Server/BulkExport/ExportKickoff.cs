@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text.RegularExpressions;
 using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Errors;
@@ -61,7 +60,7 @@ public sealed partial class ExportKickoff(AccessPolicy policy, IResourceStore st
 
         if (caller.Role == KnownRoles.Patient)
         {
-            throw Deny("The patient portal does not run bulk exports; it reads the patient's own record.");
+            throw FhirException.Forbidden("The patient portal does not run bulk exports; it reads the patient's own record.");
         }
 
         var types = Types(caller, listed);
@@ -85,26 +84,26 @@ public sealed partial class ExportKickoff(AccessPolicy policy, IResourceStore st
 
         foreach (var type in listed.Where(t => !MaySearch(caller, t)))
         {
-            throw Deny($"The role '{caller.Role}' with these scopes may not search {type}, so it cannot export it.");
+            throw FhirException.Forbidden($"The role '{caller.Role}' with these scopes may not search {type}, so it cannot export it.");
         }
 
         foreach (var type in listed.Where(t => IsNarrowed(caller, t)))
         {
-            throw Deny($"The access token allows only part of {type} (a narrowed scope), which an export cannot be limited to.");
+            throw FhirException.Forbidden($"The access token allows only part of {type} (a narrowed scope), which an export cannot be limited to.");
         }
 
         var types = listed.Count > 0
             ? listed.Distinct(StringComparer.Ordinal)
             : ModelInfo.SupportedResources.Where(t => MaySearch(caller, t) && !IsNarrowed(caller, t));
         var result = types.Order(StringComparer.Ordinal).ToList();
-        return result.Count > 0 ? result : throw Deny("The caller may not search any resource type, so there is nothing to export.");
+        return result.Count > 0 ? result : throw FhirException.Forbidden("The caller may not search any resource type, so there is nothing to export.");
     }
 
     private async Task<IReadOnlyList<string>> MembersAsync(AccessContext caller, string groupId, CancellationToken cancellationToken)
     {
         if (!policy.Allows(caller.Role, "Group", 'r') || !Scoped(caller, "Group", 'r'))
         {
-            throw Deny($"The role '{caller.Role}' with these scopes may not read Group, so it cannot export one.");
+            throw FhirException.Forbidden($"The role '{caller.Role}' with these scopes may not read Group, so it cannot export one.");
         }
 
         var stored = await store.ReadAsync("Group", groupId, cancellationToken);
@@ -152,7 +151,6 @@ public sealed partial class ExportKickoff(AccessPolicy policy, IResourceStore st
         throw FhirException.BadRequest($"_since '{value}' is not an instant (such as 2026-11-25T09:00:00+09:00).", "_since");
     }
 
-    private static FhirException Deny(string message) => new(HttpStatusCode.Forbidden, OperationOutcome.IssueType.Forbidden, message);
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
     private static partial Regex InstantPattern();

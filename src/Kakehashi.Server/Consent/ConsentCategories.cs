@@ -1,3 +1,5 @@
+using Kakehashi.Server.Platform;
+
 namespace Kakehashi.Server.Consent;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Kakehashi.Server.Consent;
 /// </summary>
 public static class ConsentCategories
 {
-    public const string System = "http://kakehashi.jp/fhir/CodeSystem/consent-category";
+    public const string System = KnownJapanSystems.ConsentCategory;
 
     /// <summary>薬剤情報: prescriptions and dispensing, from claims and e-prescriptions.</summary>
     public const string Medication = "medication";

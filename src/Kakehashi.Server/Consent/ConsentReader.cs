@@ -1,5 +1,6 @@
 using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Errors;
+using Kakehashi.Server.Platform;
 using Kakehashi.Server.Security;
 
 namespace Kakehashi.Server.Consent;
@@ -10,7 +11,7 @@ namespace Kakehashi.Server.Consent;
 /// </summary>
 public static class ConsentReader
 {
-    public const string InstitutionCodeSystem = "http://jpfhir.jp/fhir/core/IdSystem/insurance-medical-institution-no";
+    public const string InstitutionCodeSystem = KnownJapanSystems.InstitutionCode;
 
     private const string RecipientRole = "IRCP";
 

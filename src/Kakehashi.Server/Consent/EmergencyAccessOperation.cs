@@ -37,10 +37,10 @@ public sealed class EmergencyAccessOperation(IResourceStore store, EmergencyAcce
     public async Task<FhirResponse> ExecuteAsync(OperationRequest request, CancellationToken cancellationToken)
     {
         var caller = request.Http.Caller ?? AuditScope.Current?.Caller
-            ?? throw Forbidden("Emergency access is granted to a signed-in doctor, not to the server itself.");
+            ?? throw FhirException.Forbidden("Emergency access is granted to a signed-in doctor, not to the server itself.");
         if (caller.Role != KnownRoles.Doctor || caller.OrganizationKind != KnownOrganizationKinds.Hospital || caller.OrganizationCode is null)
         {
-            throw Forbidden("Emergency access (救急時医療情報閲覧) is for doctors at hospitals only.");
+            throw FhirException.Forbidden("Emergency access (救急時医療情報閲覧) is for doctors at hospitals only.");
         }
 
         var reason = request.Parameters.Parameter.FirstOrDefault(p => p.Name == "reason")?.Value?.ToString()?.Trim();
@@ -85,5 +85,4 @@ public sealed class EmergencyAccessOperation(IResourceStore store, EmergencyAcce
         return new FhirResponse { Status = HttpStatusCode.OK, Resource = result };
     }
 
-    private static FhirException Forbidden(string message) => new(HttpStatusCode.Forbidden, OperationOutcome.IssueType.Forbidden, message);
 }

@@ -1,5 +1,6 @@
 using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Interactions;
+using Kakehashi.Server.Platform;
 
 namespace Kakehashi.Server.Eligibility;
 
@@ -11,7 +12,7 @@ namespace Kakehashi.Server.Eligibility;
 /// </summary>
 public sealed class ConsentRecorder(ResourceService resources)
 {
-    public const string CategorySystem = "http://kakehashi.jp/fhir/CodeSystem/consent-category";
+    public const string CategorySystem = KnownJapanSystems.ConsentCategory;
 
     /// <summary>The categories of the card reader's consent screen.</summary>
     public static readonly IReadOnlyList<string> ReaderCategories = ["medication", "treatment", "surgery", "checkup", "limit-certificate"];
@@ -20,7 +21,7 @@ public sealed class ConsentRecorder(ResourceService resources)
 
     public async Task<RecordedConsent> RecordAsync(string patientId, string institutionCode, IReadOnlyList<string> categories, DateTimeOffset from, DateTimeOffset until, Kakehashi.Fhir.Storage.IResourceTransaction? transaction, CancellationToken cancellationToken)
     {
-        var japan = TimeSpan.FromHours(9);
+        var japan = JapanTime.Offset;
         var consent = new Hl7.Fhir.Model.Consent
         {
             Status = Hl7.Fhir.Model.Consent.ConsentState.Active,

@@ -1,5 +1,3 @@
-using System.Net;
-using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Errors;
 using Kakehashi.Fhir.Security;
 using Kakehashi.Server.Security;
@@ -19,7 +17,7 @@ public sealed class EligibilityAccess(AccessPolicy policy)
         Require(caller, "CoverageEligibilityRequest", "ru", "check eligibility");
         if (caller.Role != KnownRoles.System && !KnownOrganizationKinds.UsesInstitutionCode(caller.OrganizationKind ?? ""))
         {
-            throw Deny("Eligibility is checked by medical institutions and pharmacies (their reception), not by a " + (caller.OrganizationKind ?? "caller without organization") + ".");
+            throw FhirException.Forbidden("Eligibility is checked by medical institutions and pharmacies (their reception), not by a " + (caller.OrganizationKind ?? "caller without organization") + ".");
         }
     }
 
@@ -28,7 +26,7 @@ public sealed class EligibilityAccess(AccessPolicy policy)
     {
         if (!KnownOrganizationKinds.UsesInstitutionCode(caller.OrganizationKind ?? "") || caller.OrganizationCode is null)
         {
-            throw Deny("Consent given at the card reader is recorded for a medical institution or pharmacy; this caller's organization has no institution code.");
+            throw FhirException.Forbidden("Consent given at the card reader is recorded for a medical institution or pharmacy; this caller's organization has no institution code.");
         }
     }
 
@@ -39,7 +37,7 @@ public sealed class EligibilityAccess(AccessPolicy policy)
         Require(caller, "Patient", "cu", "register insured persons");
         if (caller.Role != KnownRoles.System && caller.OrganizationKind != KnownOrganizationKinds.Insurer)
         {
-            throw Deny("Qualifications are uploaded by insurers.");
+            throw FhirException.Forbidden("Qualifications are uploaded by insurers.");
         }
     }
 
@@ -59,7 +57,7 @@ public sealed class EligibilityAccess(AccessPolicy policy)
         {
             if (!policy.Allows(caller.Role, type, action))
             {
-                throw Deny($"The role '{caller.Role}' may not {what}.");
+                throw FhirException.Forbidden($"The role '{caller.Role}' may not {what}.");
             }
 
             var context = caller.Kind switch
@@ -70,10 +68,9 @@ public sealed class EligibilityAccess(AccessPolicy policy)
             };
             if (!caller.Scopes.Any(s => s.Context == context && s.Grants(type, action)))
             {
-                throw Deny($"The access token's scopes do not allow to {what} ({context}/{type}.{actions}).");
+                throw FhirException.Forbidden($"The access token's scopes do not allow to {what} ({context}/{type}.{actions}).");
             }
         }
     }
 
-    private static FhirException Deny(string message) => new(HttpStatusCode.Forbidden, OperationOutcome.IssueType.Forbidden, message);
 }

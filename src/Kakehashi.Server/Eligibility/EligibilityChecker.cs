@@ -2,6 +2,7 @@ using System.Net;
 using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Errors;
 using Kakehashi.Fhir.Security;
+using Kakehashi.Server.Platform;
 
 namespace Kakehashi.Server.Eligibility;
 
@@ -13,8 +14,8 @@ namespace Kakehashi.Server.Eligibility;
 /// </summary>
 public sealed class EligibilityChecker(EligibilityLookup lookup, ConsentRecorder consents, TimeProvider time)
 {
-    /// <summary>Japan has one time zone and no daylight saving: visit dates and consent times are in JST.</summary>
-    public static readonly TimeSpan Japan = TimeSpan.FromHours(9);
+    /// <summary>Visit dates and consent times are in JST (<see cref="JapanTime"/>).</summary>
+    public static readonly TimeSpan Japan = JapanTime.Offset;
 
     public DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().ToOffset(Japan).DateTime);
 

@@ -1,3 +1,5 @@
+using Kakehashi.Server.Platform;
+
 namespace Kakehashi.Server.Eligibility;
 
 /// <summary>Identifier systems, extensions and code systems of qualifications and eligibility answers (docs/eligibility.md).</summary>
@@ -13,7 +15,7 @@ public static class KnownEligibilitySystems
     public const string PublicPayerNumber = "urn:oid:1.2.392.100495.20.3.71";
 
     /// <summary>The institution code a Consent's actor carries.</summary>
-    public const string InstitutionCode = "http://jpfhir.jp/fhir/core/IdSystem/insurance-medical-institution-no";
+    public const string InstitutionCode = KnownJapanSystems.InstitutionCode;
 
     public const string SymbolExtension = "http://jpfhir.jp/fhir/core/Extension/StructureDefinition/JP_Coverage_InsuredPersonSymbol";
 

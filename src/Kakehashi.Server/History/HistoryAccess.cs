@@ -33,19 +33,19 @@ public sealed class HistoryAccess(AccessPolicy policy, SqlDialect dialect)
 
         if (!policy.Allows(caller.Role, view.EntryType, 'r'))
         {
-            throw Deny($"The role '{caller.Role}' may not see the {view.Title} of a patient (it may not read {view.EntryType}).");
+            throw FhirException.Forbidden($"The role '{caller.Role}' may not see the {view.Title} of a patient (it may not read {view.EntryType}).");
         }
 
         if (!caller.Scopes.Any(s => s.Context == ScopeContext(caller) && s.Grants(view.EntryType, 'r')))
         {
-            throw Deny($"The access token's scopes do not allow to read {view.EntryType}, which the {view.Title} consists of.");
+            throw FhirException.Forbidden($"The access token's scopes do not allow to read {view.EntryType}, which the {view.Title} consists of.");
         }
 
         var patientKey = "Patient/" + patientId;
         var restriction = request.Http.Restriction;
         if (restriction?.PatientCompartments is { } own && !own.Contains(patientKey))
         {
-            throw Deny("A patient sees only their own history.");
+            throw FhirException.Forbidden("A patient sees only their own history.");
         }
 
         if (restriction?.Consent is not { } consent || consent.EmergencyCompartments.Contains(patientKey))
@@ -111,5 +111,4 @@ public sealed class HistoryAccess(AccessPolicy policy, SqlDialect dialect)
         _ => "user",
     };
 
-    private static FhirException Deny(string message) => new(HttpStatusCode.Forbidden, OperationOutcome.IssueType.Forbidden, message);
 }

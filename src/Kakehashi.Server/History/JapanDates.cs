@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kakehashi.Server.Platform;
 
 namespace Kakehashi.Server.History;
 
@@ -8,7 +9,7 @@ namespace Kakehashi.Server.History;
 /// </summary>
 public static class JapanDates
 {
-    public static readonly TimeSpan Offset = TimeSpan.FromHours(9);
+    public static readonly TimeSpan Offset = JapanTime.Offset;
 
     /// <summary>The day of a FHIR date (<c>2026-11-20</c>) or dateTime with a time; null for a partial date or anything else.</summary>
     public static DateOnly? DayOf(string? value)

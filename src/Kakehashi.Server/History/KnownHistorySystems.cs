@@ -1,10 +1,12 @@
+using Kakehashi.Server.Platform;
+
 namespace Kakehashi.Server.History;
 
 /// <summary>Code and identifier systems of the claim feed, the checkup documents and the history views (docs/eligibility-history.md).</summary>
 public static class KnownHistorySystems
 {
     /// <summary>医療機関コード / 薬局コード (10 digits with check digit).</summary>
-    public const string InstitutionCode = "http://jpfhir.jp/fhir/core/IdSystem/insurance-medical-institution-no";
+    public const string InstitutionCode = KnownJapanSystems.InstitutionCode;
 
     /// <summary>保険者番号 as JP Core 1.1.2 names it.</summary>
     public const string InsurerNumber = "urn:oid:1.2.392.100495.20.3.61";

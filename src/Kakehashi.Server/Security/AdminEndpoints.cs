@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json.Serialization;
 using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Errors;
@@ -48,7 +47,7 @@ public static class AdminEndpoints
             var caller = await RequireAdminAsync(http, callers, null);
             if (!ManagesAll(caller))
             {
-                throw Forbidden("Only the operator disables inactive accounts across organizations; this runs daily by itself.");
+                throw FhirException.Forbidden("Only the operator disables inactive accounts across organizations; this runs daily by itself.");
             }
 
             return Results.Ok(new { disabled = await store.DisableInactiveAsync(options.Value.InactiveDays, http.RequestAborted) });
@@ -82,7 +81,7 @@ public static class AdminEndpoints
             var caller = await callers.ResolveAsync(http);
             if (caller.Role != KnownRoles.Patient || caller.PatientId is null)
             {
-                throw Forbidden("The access log of a patient's data is shown to that patient.");
+                throw FhirException.Forbidden("The access log of a patient's data is shown to that patient.");
             }
 
             var entries = await audit.SearchAsync("Patient/" + caller.PatientId, null, null, since, 500, http.RequestAborted);
@@ -105,7 +104,7 @@ public static class AdminEndpoints
         var caller = await RequireAdminAsync(http, callers, null);
         if (!ManagesAll(caller))
         {
-            throw Forbidden("Only the operator registers organizations.");
+            throw FhirException.Forbidden("Only the operator registers organizations.");
         }
 
         if (!KnownOrganizationKinds.All.Contains(body.Kind))
@@ -252,12 +251,12 @@ public static class AdminEndpoints
         var caller = await callers.ResolveAsync(http);
         if (caller.Role is not (KnownRoles.SecurityAdministrator or KnownRoles.System))
         {
-            throw Forbidden("Only security administrators may do this.");
+            throw FhirException.Forbidden("Only security administrators may do this.");
         }
 
         if (organizationCode is not null && !ManagesAll(caller) && organizationCode != caller.OrganizationCode)
         {
-            throw Forbidden("A security administrator manages the accounts of their own organization.");
+            throw FhirException.Forbidden("A security administrator manages the accounts of their own organization.");
         }
 
         return caller;
@@ -266,7 +265,6 @@ public static class AdminEndpoints
     private static bool ManagesAll(AccessContext caller) =>
         caller.Role == KnownRoles.System || caller.OrganizationKind == KnownOrganizationKinds.Operator;
 
-    private static FhirException Forbidden(string message) => new(HttpStatusCode.Forbidden, OperationOutcome.IssueType.Forbidden, message);
 
     public sealed record OrganizationRequest(string? Code, string Kind, string Name);
 

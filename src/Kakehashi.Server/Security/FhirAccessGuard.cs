@@ -1,4 +1,3 @@
-using System.Net;
 using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Bundles;
 using Kakehashi.Fhir.Errors;
@@ -65,12 +64,12 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
             if (caller.OrganizationKind is { } kind && !KnownOrganizationKinds.Employs(kind, caller.Role))
             {
                 // Registered before the admin API checked it: a research body's "doctor" is refused, not trusted.
-                throw Deny($"A {kind} does not employ the job type '{caller.Role}'.");
+                throw FhirException.Forbidden($"A {kind} does not employ the job type '{caller.Role}'.");
             }
 
             if (caller.Role == KnownRoles.Patient && caller.PatientId is null)
             {
-                throw Deny("This patient account is not linked to a patient record.");
+                throw FhirException.Forbidden("This patient account is not linked to a patient record.");
             }
 
             var access = await restrictions.ForAsync(caller, cancellationToken);
@@ -119,7 +118,7 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
             case InteractionKind.Operation when caller.Role != KnownRoles.System && AccessOf(interaction) == OperationAccess.Administrative:
                 if (caller.Role != KnownRoles.SecurityAdministrator)
                 {
-                    throw Deny($"${interaction.Operation} is an administrative operation: only the operator's systems and security administrators may run it.");
+                    throw FhirException.Forbidden($"${interaction.Operation} is an administrative operation: only the operator's systems and security administrators may run it.");
                 }
 
                 break;
@@ -127,7 +126,7 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
             case InteractionKind.HistorySystem:
                 if (patientRole)
                 {
-                    throw Deny("The patient portal searches one resource type at a time.");
+                    throw FhirException.Forbidden("The patient portal searches one resource type at a time.");
                 }
 
                 var listed = request.Query.Where(q => q.Key == "_type").SelectMany(q => q.Value.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToList();
@@ -142,7 +141,7 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
 
                 break;
             case InteractionKind.HistoryType when patientRole:
-                throw Deny("The patient portal reads history one resource at a time.");
+                throw FhirException.Forbidden("The patient portal reads history one resource at a time.");
             case InteractionKind.SearchCompartment:
                 Check(caller, interaction.ResourceType!, 'r');
                 if (interaction.TargetType is { } target)
@@ -156,12 +155,12 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
 
                 if (patientRole && (interaction.ResourceType != "Patient" || interaction.Id != caller.PatientId))
                 {
-                    throw Deny("The patient portal sees only the patient's own compartment.");
+                    throw FhirException.Forbidden("The patient portal sees only the patient's own compartment.");
                 }
 
                 break;
             case InteractionKind.Operation when patientRole && !IsOwnRecordOperation(caller, interaction):
-                throw Deny("The patient portal runs only the views of its own record (such as Patient/[id]/$medication-history), no other operations.");
+                throw FhirException.Forbidden("The patient portal runs only the views of its own record (such as Patient/[id]/$medication-history), no other operations.");
             case InteractionKind.Operation when interaction.ResourceType is null || interaction.Operation == "everything":
                 CheckAll(caller, 'r');
                 break;
@@ -173,7 +172,7 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
 
                 if (patientRole && interaction.IsWrite)
                 {
-                    throw Deny("The patient portal cannot change records through the FHIR API.");
+                    throw FhirException.Forbidden("The patient portal cannot change records through the FHIR API.");
                 }
 
                 break;
@@ -203,7 +202,7 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
         Check(caller, resourceType, 's');
         if (caller.Scopes.Where(s => s.Context == ScopeContext(caller) && s.Grants(resourceType, 's')).All(s => s.Narrowing.Count > 0))
         {
-            throw Deny($"This access is limited to part of {resourceType}, which a conditional match cannot be narrowed to.");
+            throw FhirException.Forbidden($"This access is limited to part of {resourceType}, which a conditional match cannot be narrowed to.");
         }
 
         CheckSearchParameters(caller, resourceType, criteria);
@@ -328,7 +327,7 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
 
         if (caller.Role == KnownRoles.Patient)
         {
-            throw Deny("The patient portal sends one request at a time, not batches or transactions.");
+            throw FhirException.Forbidden("The patient portal sends one request at a time, not batches or transactions.");
         }
 
         // Every entry is checked before anything runs, as the interaction the dispatcher will run
@@ -433,7 +432,7 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
                 // Conditional writes match, and type history lists, only visible resources (the restriction is in the request).
                 return request;
             default:
-                throw Deny($"This access is limited to part of {type}, which this interaction cannot be narrowed to.");
+                throw FhirException.Forbidden($"This access is limited to part of {type}, which this interaction cannot be narrowed to.");
         }
     }
 
@@ -500,12 +499,12 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
 
         if (!policy.Allows(caller.Role, type, action))
         {
-            throw Deny($"The role '{caller.Role}' may not {Verb(action)} {type}.");
+            throw FhirException.Forbidden($"The role '{caller.Role}' may not {Verb(action)} {type}.");
         }
 
         if (!ScopeGrants(caller, type, action))
         {
-            throw Deny($"The access token's scopes do not allow to {Verb(action)} {type}.");
+            throw FhirException.Forbidden($"The access token's scopes do not allow to {Verb(action)} {type}.");
         }
     }
 
@@ -513,7 +512,7 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
     {
         if (!policy.AllowsAll(caller.Role, action) || !caller.Scopes.Any(s => s.Context == ScopeContext(caller) && s.IsWildcard && s.Actions.Contains(action, StringComparison.Ordinal)))
         {
-            throw Deny($"Only callers allowed to {Verb(action)} every resource type may make this request.");
+            throw FhirException.Forbidden($"Only callers allowed to {Verb(action)} every resource type may make this request.");
         }
     }
 
@@ -536,8 +535,6 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
         _ => "search",
     };
 
-    private static FhirException Deny(string message) =>
-        new(HttpStatusCode.Forbidden, OperationOutcome.IssueType.Forbidden, message);
 
     /// <summary>The rule the operation an interaction names declares for itself (<see cref="IFhirOperation.Access"/>).</summary>
     private OperationAccess AccessOf(FhirInteraction interaction) =>
