@@ -45,7 +45,8 @@ public sealed class ClaimFeedInterceptor(ProcedureMaster master) : IResourceWrit
                 issues.Add(new($"Patient/{record.PatientId} is not known: register the insured person first.", $"{resource.TypeName}.patient"));
             }
 
-            if (!await QualificationIndex.IsKnownInsurerAsync(transaction.Sql().Connection, transaction.Sql().Transaction, record.InsurerNumber, cancellationToken))
+            var sql = transaction.Sql();
+            if (!await QualificationIndex.IsKnownInsurerAsync(sql.Connection, sql.Transaction, record.InsurerNumber, cancellationToken))
             {
                 issues.Add(new($"Unknown insurer: no insurer with the number {record.InsurerNumber} is registered on the platform.", $"{resource.TypeName}.insurer.identifier"));
             }

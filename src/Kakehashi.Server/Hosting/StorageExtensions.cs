@@ -1,5 +1,3 @@
-using Kakehashi.Fhir.Formats;
-using Kakehashi.Fhir.Search;
 using Kakehashi.Fhir.Storage;
 using Kakehashi.Fhir.Storage.Sql;
 using Kakehashi.Storage.Postgres;
@@ -23,6 +21,7 @@ public static class StorageExtensions
             };
         });
         builder.Services.AddSingleton<SqlResourceStore>();
+        builder.Services.AddSingleton<CompartmentRefresh>();
         builder.Services.AddSingleton<IResourceStore>(services => services.GetRequiredService<SqlResourceStore>());
         return builder;
     }
@@ -34,7 +33,7 @@ public static class StorageExtensions
         var applied = await store.MigrateAsync(CancellationToken.None);
         var provider = store.Dialect.Name;
         // Rows whose patient compartment a migration asked to derive again (compartment_refresh): before anything is served.
-        var refresh = new CompartmentRefresh(store, app.Services.GetRequiredService<SearchIndexer>(), app.Services.GetRequiredService<FhirSerializer>(), app.Services.GetRequiredService<SearchQueryParser>());
+        var refresh = app.Services.GetRequiredService<CompartmentRefresh>();
         var moved = await refresh.RunAsync(CancellationToken.None);
         app.Logger.LogInformation("Storage {Provider} ready; migrations applied now: {Count}; rows moved to another compartment: {Moved}", provider, applied.Count, moved);
     }

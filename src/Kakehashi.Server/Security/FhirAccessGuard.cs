@@ -20,8 +20,6 @@ namespace Kakehashi.Server.Security;
 /// </summary>
 public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessRestrictions restrictions, IServiceProvider services, TimeProvider time) : IFhirRequestGuard
 {
-    private static readonly string[] SearchControlParameters = ["_include", "_revinclude"];
-
     // Resolved lazily: the search service is built beside the dispatcher that owns this guard.
     private SearchService Search => services.GetRequiredService<SearchService>();
 

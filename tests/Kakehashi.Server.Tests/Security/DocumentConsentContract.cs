@@ -1,9 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Kakehashi.Fhir.Formats;
-using Kakehashi.Fhir.Search;
 using Kakehashi.Fhir.Storage.Sql;
-using Kakehashi.Server.Security;
 using Kakehashi.Server.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using static Kakehashi.Server.Tests.Support.FhirHttp;
@@ -134,25 +131,18 @@ public abstract class DocumentConsentContract(ServerFixture server)
 
         // As a server before migration 0010 stored it: the document in a compartment of its own.
         var dialect = server.Services.GetRequiredService<SqlDialect>();
-        await ExecuteAsync(dialect, "UPDATE resources SET shard_key = @p0 WHERE resource_type = 'Bundle' AND id = @p1", "Bundle/" + data.Document, data.Document);
-        await ExecuteAsync(dialect, "UPDATE resource_versions SET shard_key = @p0 WHERE resource_type = 'Bundle' AND id = @p1", "Bundle/" + data.Document, data.Document);
+        await TestSql.ExecuteAsync(dialect, "UPDATE resources SET shard_key = @p0 WHERE resource_type = 'Bundle' AND id = @p1", "Bundle/" + data.Document, data.Document);
+        await TestSql.ExecuteAsync(dialect, "UPDATE resource_versions SET shard_key = @p0 WHERE resource_type = 'Bundle' AND id = @p1", "Bundle/" + data.Document, data.Document);
         await (await doctor.GetAsync($"Bundle/{data.Document}")).ExpectAsync(HttpStatusCode.OK);
 
         // What migration 0010 schedules and the start runs.
-        await ExecuteAsync(dialect, "INSERT INTO compartment_refresh (resource_type) VALUES ('Bundle')");
-        var refresh = new CompartmentRefresh(server.Services.GetRequiredService<SqlResourceStore>(), server.Services.GetRequiredService<SearchIndexer>(), server.Services.GetRequiredService<FhirSerializer>(), server.Services.GetRequiredService<SearchQueryParser>());
+        await TestSql.ExecuteAsync(dialect, "INSERT INTO compartment_refresh (resource_type) VALUES ('Bundle')");
+        var refresh = server.Services.GetRequiredService<CompartmentRefresh>();
         Assert.True(await refresh.RunAsync(CancellationToken.None) >= 1);
 
         await (await doctor.GetAsync($"Bundle/{data.Document}")).ExpectOutcomeAsync(HttpStatusCode.NotFound);
         await (await doctor.GetAsync($"Bundle/{data.Document}/_history/1")).ExpectOutcomeAsync(HttpStatusCode.NotFound);
         Assert.Equal(0, await refresh.RunAsync(CancellationToken.None));
-    }
-
-    private static async Task ExecuteAsync(SqlDialect dialect, string sql, params object?[] values)
-    {
-        await using var connection = await dialect.OpenConnectionAsync(CancellationToken.None);
-        await using var command = SqlCommands.Create(connection, null, sql, values);
-        await command.ExecuteNonQueryAsync();
     }
 }
 

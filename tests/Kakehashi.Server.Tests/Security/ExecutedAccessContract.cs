@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Kakehashi.Fhir.Formats;
-using Kakehashi.Fhir.Search;
 using Kakehashi.Fhir.Storage.Sql;
 using Kakehashi.Server.Security;
 using Kakehashi.Server.Tests.Support;
@@ -217,25 +215,17 @@ public abstract class ExecutedAccessContract(ServerFixture server)
         var dialect = server.Services.GetRequiredService<SqlDialect>();
         foreach (var table in (string[])["resources", "resource_versions"])
         {
-            await ExecuteAsync(dialect, $"UPDATE {table} SET shard_key = @p0 WHERE resource_type = 'Condition' AND id = @p1", "Condition/" + condition, condition);
+            await TestSql.ExecuteAsync(dialect, $"UPDATE {table} SET shard_key = @p0 WHERE resource_type = 'Condition' AND id = @p1", "Condition/" + condition, condition);
         }
 
         await (await doctor.GetAsync($"Condition/{condition}")).ExpectAsync(HttpStatusCode.OK);
-        await ExecuteAsync(dialect, "INSERT INTO compartment_refresh (resource_type) VALUES ('Condition') ON CONFLICT (resource_type) DO NOTHING");
-        var refresh = new CompartmentRefresh(server.Services.GetRequiredService<SqlResourceStore>(), server.Services.GetRequiredService<SearchIndexer>(),
-            server.Services.GetRequiredService<FhirSerializer>(), server.Services.GetRequiredService<SearchQueryParser>());
+        await TestSql.ExecuteAsync(dialect, "INSERT INTO compartment_refresh (resource_type) VALUES ('Condition') ON CONFLICT (resource_type) DO NOTHING");
+        var refresh = server.Services.GetRequiredService<CompartmentRefresh>();
         Assert.True(await refresh.RunAsync(CancellationToken.None) >= 1);
 
         await (await doctor.GetAsync($"Condition/{condition}")).ExpectOutcomeAsync(HttpStatusCode.NotFound);
         await TestConsents.GrantAsync(Operator, patient, doctorClient.OrganizationCode, "clinical-items");
         await (await doctor.GetAsync($"Condition/{condition}")).ExpectAsync(HttpStatusCode.OK);
-    }
-
-    private static async Task ExecuteAsync(SqlDialect dialect, string sql, params object?[] values)
-    {
-        await using var connection = await dialect.OpenConnectionAsync(CancellationToken.None);
-        await using var command = SqlCommands.Create(connection, null, sql, values);
-        await command.ExecuteNonQueryAsync();
     }
 
     [Fact]
