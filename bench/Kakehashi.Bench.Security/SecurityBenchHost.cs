@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Kakehashi.Fhir.Interactions;
 using Kakehashi.Server.Fhir;
-using Kakehashi.Server.Security;
+using Kakehashi.Platform.Security;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Kakehashi.Bench.Security;

@@ -1,12 +1,13 @@
-using Kakehashi.Server.Audit;
+using Kakehashi.Platform.Audit;
+using Kakehashi.Platform.Consent;
+using Kakehashi.Platform.Eligibility;
+using Kakehashi.Platform.History;
+using Kakehashi.Platform.Hosting;
+using Kakehashi.Platform.Security;
 using Kakehashi.Server.BulkExport;
-using Kakehashi.Server.Consent;
 using Kakehashi.Server.Demo;
-using Kakehashi.Server.Eligibility;
 using Kakehashi.Server.Fhir;
-using Kakehashi.Server.History;
 using Kakehashi.Server.Hosting;
-using Kakehashi.Server.Security;
 using Kakehashi.Server.Ui;
 
 // appsettings.json ships beside the binary: find it however the server is started

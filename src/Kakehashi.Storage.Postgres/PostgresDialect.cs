@@ -24,6 +24,8 @@ public sealed class PostgresDialect(NpgsqlDataSource dataSource, NpgsqlDataSourc
     // One fixed key: two servers starting together apply migrations one after the other.
     public override string? MigrationLockSql => "SELECT pg_advisory_xact_lock(7420501)";
 
+    public override string TableExistsSql => "SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = @t";
+
     public override Assembly MigrationAssembly => typeof(PostgresDialect).Assembly;
 
     // It turns EXISTS and IN into semi-joins and picks their order from column statistics.

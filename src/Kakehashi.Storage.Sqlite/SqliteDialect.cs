@@ -58,6 +58,8 @@ public sealed class SqliteDialect : SqlDialect, IDisposable
 
     public override string? MigrationLockSql => null;
 
+    public override string TableExistsSql => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = @t";
+
     public override string? AfterMigrationSql => OptimizeSql;
 
     public override Assembly MigrationAssembly => typeof(SqliteDialect).Assembly;

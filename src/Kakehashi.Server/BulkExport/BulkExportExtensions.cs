@@ -1,3 +1,5 @@
+using Kakehashi.Fhir.Storage.Sql;
+
 namespace Kakehashi.Server.BulkExport;
 
 public static class BulkExportExtensions
@@ -6,6 +8,7 @@ public static class BulkExportExtensions
     public static WebApplicationBuilder AddBulkExport(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        services.AddSingleton(new SchemaModule("bulk-export", typeof(BulkExportExtensions).Assembly));
         services.AddOptions<ExportOptions>()
             .Bind(builder.Configuration.GetSection(ExportOptions.Section))
             .ValidateDataAnnotations()

@@ -4,9 +4,9 @@ using System.Text.Json;
 using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Errors;
 using Kakehashi.Fhir.Security;
-using Kakehashi.Server.Audit;
+using Kakehashi.Platform.Audit;
 using Kakehashi.Server.Fhir;
-using Kakehashi.Server.Security;
+using Kakehashi.Platform.Security;
 
 namespace Kakehashi.Server.BulkExport;
 

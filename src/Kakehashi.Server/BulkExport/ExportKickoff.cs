@@ -6,8 +6,8 @@ using Kakehashi.Fhir.Formats;
 using Kakehashi.Fhir.Search;
 using Kakehashi.Fhir.Security;
 using Kakehashi.Fhir.Storage;
-using Kakehashi.Server.Eligibility;
-using Kakehashi.Server.Security;
+using Kakehashi.Platform.Eligibility;
+using Kakehashi.Platform.Security;
 using Microsoft.Extensions.Options;
 
 namespace Kakehashi.Server.BulkExport;

@@ -1,9 +1,9 @@
 using System.Data.Common;
 using Kakehashi.Fhir.Security;
 using Kakehashi.Fhir.Storage.Sql;
-using Kakehashi.Server.Consent;
-using Kakehashi.Server.Eligibility;
-using Kakehashi.Server.Security;
+using Kakehashi.Platform.Consent;
+using Kakehashi.Platform.Eligibility;
+using Kakehashi.Platform.Security;
 using Microsoft.Extensions.Options;
 
 namespace Kakehashi.Server.BulkExport;

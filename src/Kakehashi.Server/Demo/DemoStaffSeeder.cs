@@ -1,7 +1,7 @@
 using System.Globalization;
 using Kakehashi.Fhir.Security;
-using Kakehashi.Server.Hosting;
-using Kakehashi.Server.Security;
+using Kakehashi.Platform.Hosting;
+using Kakehashi.Platform.Security;
 using Microsoft.Extensions.Options;
 
 namespace Kakehashi.Server.Demo;

@@ -1,3 +1,4 @@
+using Kakehashi.Platform.Security;
 using Kakehashi.Fhir.Bundles;
 using Kakehashi.Fhir.Formats;
 using Kakehashi.Fhir.Interactions;
@@ -5,7 +6,7 @@ using Kakehashi.Fhir.Search;
 using Kakehashi.Fhir.Storage;
 using Kakehashi.Fhir.Terminology;
 using Kakehashi.Server.Conformance;
-using Kakehashi.Server.Hosting;
+using Kakehashi.Platform.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Kakehashi.Server.Fhir;
@@ -58,12 +59,14 @@ public static class FhirEndpoints
     public static WebApplication MapFhir(this WebApplication app)
     {
         app.UseMiddleware<FhirErrorMiddleware>();
+        app.MapGet("/.well-known/smart-configuration", SmartConfiguration.Handle);
+        app.MapGet(BasePath + "/.well-known/smart-configuration", SmartConfiguration.Handle);
         app.Map(BasePath + "/{**path}", HandleAsync);
         app.Map(BasePath, HandleAsync);
         return app;
     }
 
-    private static async Task HandleAsync(HttpContext context, FhirRequestReader reader, FhirDispatcher dispatcher, FhirResponseWriter writer, Security.CallerResolver callers)
+    private static async Task HandleAsync(HttpContext context, FhirRequestReader reader, FhirDispatcher dispatcher, FhirResponseWriter writer, CallerResolver callers)
     {
         var format = FhirMediaTypes.ResponseFormat(context.Request);
         var path = context.Request.RouteValues["path"] as string ?? "";

@@ -3,7 +3,7 @@ using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Errors;
 using Kakehashi.Fhir.Formats;
 using Kakehashi.Fhir.Interactions;
-using Kakehashi.Server.Hosting;
+using Kakehashi.Platform.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Kakehashi.Server.Fhir;

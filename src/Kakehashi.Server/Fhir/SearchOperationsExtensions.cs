@@ -4,7 +4,7 @@ using Kakehashi.Fhir.Operations.Search;
 using Kakehashi.Fhir.Search;
 using Kakehashi.Fhir.Storage;
 using Kakehashi.Fhir.Terminology;
-using Kakehashi.Server.Hosting;
+using Kakehashi.Platform.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 

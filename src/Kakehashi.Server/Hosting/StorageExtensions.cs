@@ -1,3 +1,4 @@
+using Kakehashi.Platform.Hosting;
 using Kakehashi.Fhir.Storage;
 using Kakehashi.Fhir.Storage.Sql;
 using Kakehashi.Storage.Postgres;
@@ -26,11 +27,11 @@ public static class StorageExtensions
         return builder;
     }
 
-    /// <summary>Applies pending schema migrations (and the compartment refreshes they ask for) before the server accepts requests.</summary>
+    /// <summary>Applies pending schema migrations of the engine and of every module (in the order registered) (and the compartment refreshes they ask for) before the server accepts requests.</summary>
     public static async Task InitializeStorageAsync(this WebApplication app)
     {
         var store = app.Services.GetRequiredService<SqlResourceStore>();
-        var applied = await store.MigrateAsync(CancellationToken.None);
+        var applied = await store.MigrateAsync([.. app.Services.GetServices<SchemaModule>()], CancellationToken.None);
         var provider = store.Dialect.Name;
         // Rows whose patient compartment a migration asked to derive again (compartment_refresh): before anything is served.
         var refresh = app.Services.GetRequiredService<CompartmentRefresh>();

@@ -1,5 +1,5 @@
 using Kakehashi.Fhir.Security;
-using Kakehashi.Server.Security;
+using Kakehashi.Platform.Security;
 using Microsoft.Extensions.Options;
 
 namespace Kakehashi.Server.Ui;

@@ -185,7 +185,7 @@ public abstract class CheckContract(ServerFixture server)
         await LinkCardAsync(Admin, insured, card);
         using var clerk = await ClerkAsync();
         var wrongDigit = insured.Insurer[..7] + (char)('0' + ((insured.Insurer[7] - '0' + 1) % 10));
-        var unknown = Kakehashi.Server.Security.InstitutionCodes.WithCheckDigit("3998" + NewNumber()[^3..]);
+        var unknown = Kakehashi.Platform.Security.InstitutionCodes.WithCheckDigit("3998" + NewNumber()[^3..]);
 
         var cases = new (JsonObject Body, HttpStatusCode Status, string Expected)[]
         {

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Kakehashi.Server.Security;
+using Kakehashi.Platform.Security;
 using Kakehashi.Server.Tests.Support;
 using static Kakehashi.Server.Tests.Support.FhirHttp;
 

@@ -48,7 +48,7 @@ public abstract class RegistrationContract(ServerFixture server)
     public async Task Register_UnknownInsurer_Is422()
     {
         var patient = await CreatePatientAsync(Admin);
-        var unknown = Kakehashi.Server.Security.InstitutionCodes.WithCheckDigit("3999" + NewNumber()[^3..]);
+        var unknown = Kakehashi.Platform.Security.InstitutionCodes.WithCheckDigit("3999" + NewNumber()[^3..]);
 
         var message = await (await Admin.SendAsync(HttpMethod.Post, "Coverage", Coverage(patient, $"{unknown}::{NewNumber()}:00").ToJsonString())).ExpectOutcomeAsync(HttpStatusCode.UnprocessableEntity);
 

@@ -1,6 +1,6 @@
 using System.Net;
 using Kakehashi.Fhir.Storage.Sql;
-using Kakehashi.Server.Security;
+using Kakehashi.Platform.Security;
 using Kakehashi.Server.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;

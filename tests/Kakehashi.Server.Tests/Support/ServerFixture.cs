@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
-using Kakehashi.Server.Security;
+using Kakehashi.Platform.Security;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Kakehashi.Server.Tests.Support;
@@ -223,7 +223,7 @@ public abstract class ServerFixture : IAsyncLifetime
         {
             ["username"] = account.Username,
             ["password"] = account.Password,
-            ["totp"] = totp ?? (account.TotpSecret is null ? "" : Kakehashi.Server.Security.Totp.Code(account.TotpSecret, DateTimeOffset.UtcNow)),
+            ["totp"] = totp ?? (account.TotpSecret is null ? "" : Kakehashi.Platform.Security.Totp.Code(account.TotpSecret, DateTimeOffset.UtcNow)),
             ["returnUrl"] = returnUrl,
         }));
         if (login.StatusCode != System.Net.HttpStatusCode.Redirect)

@@ -1,5 +1,5 @@
 using Kakehashi.Fhir.Storage.Sql;
-using Kakehashi.Server.Security;
+using Kakehashi.Platform.Security;
 
 namespace Kakehashi.Server.Tests.Support;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Kakehashi.Server.Demo;
-using Kakehashi.Server.Hosting;
+using Kakehashi.Platform.Hosting;
 using Kakehashi.Server.Tests.Eligibility;
 using Kakehashi.Server.Tests.Support;
 using Kakehashi.Server.Ui;
@@ -69,7 +69,7 @@ public sealed class DemoStaffTests(DemoServerFixture server) : IClassFixture<Dem
         Assert.Contains(treatment["entry"]!.AsArray(), e => (string?)e!["resource"]!["resourceType"] == "Procedure");
 
         // The database keeps the password's hash only.
-        var stored = await server.Services.GetRequiredService<Kakehashi.Server.Security.SecurityStore>().FindAccountByUsernameAsync("demo-doctor", CancellationToken.None);
+        var stored = await server.Services.GetRequiredService<Kakehashi.Platform.Security.SecurityStore>().FindAccountByUsernameAsync("demo-doctor", CancellationToken.None);
         Assert.NotEqual(accounts["demo-doctor"][1], stored!.PasswordHash);
         Assert.DoesNotContain(accounts["demo-doctor"][1], stored.PasswordHash, StringComparison.Ordinal);
     }

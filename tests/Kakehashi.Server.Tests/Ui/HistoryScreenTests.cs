@@ -96,7 +96,7 @@ public sealed class HistoryScreenTests(UiServerFixture server)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
         await page.GetByLabel("Username").FillAsync(clerk.Username);
         await page.GetByLabel("Password").FillAsync(clerk.Password);
-        await page.GetByLabel("Verification code", new() { Exact = false }).FillAsync(Kakehashi.Server.Security.Totp.Code(clerk.TotpSecret!, DateTimeOffset.UtcNow));
+        await page.GetByLabel("Verification code", new() { Exact = false }).FillAsync(Kakehashi.Platform.Security.Totp.Code(clerk.TotpSecret!, DateTimeOffset.UtcNow));
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Eligibility check (insurance card)" })).ToBeVisibleAsync();

@@ -1,4 +1,4 @@
-using Kakehashi.Server.Security;
+using Kakehashi.Platform.Security;
 using Kakehashi.Server.Tests.Support;
 using Microsoft.Playwright;
 

@@ -48,6 +48,9 @@ public abstract class SqlDialect
     /// <summary>The embedded migration scripts, named <c>NNNN_description.sql</c>.</summary>
     public abstract System.Reflection.Assembly MigrationAssembly { get; }
 
+    /// <summary>A count of the tables named by the parameter <c>@t</c> (0 or 1), for the migrator.</summary>
+    public abstract string TableExistsSql { get; }
+
     /// <summary>SQL run after migrations at every start (e.g. refreshing planner statistics), or null.</summary>
     public virtual string? AfterMigrationSql => null;
 

@@ -18,8 +18,9 @@ public sealed class SqlResourceStore(SqlDialect dialect, IEnumerable<IResourceWr
 
     public SqlDialect Dialect => dialect;
 
-    public Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken) =>
-        SqlMigrator.MigrateAsync(dialect, cancellationToken);
+    /// <summary>Migrates the engine's schema, then each module's in the order given.</summary>
+    public Task<IReadOnlyList<string>> MigrateAsync(IReadOnlyList<SchemaModule> modules, CancellationToken cancellationToken) =>
+        SqlMigrator.MigrateAsync(dialect, modules, cancellationToken);
 
     public async Task<StoredResource?> ReadAsync(string resourceType, string id, CancellationToken cancellationToken)
     {

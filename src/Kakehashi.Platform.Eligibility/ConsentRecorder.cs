@@ -1,0 +1,48 @@
+using Hl7.Fhir.Model;
+using Kakehashi.Fhir.Interactions;
+
+namespace Kakehashi.Platform.Eligibility;
+
+/// <summary>
+/// Turns the consent given at the card reader into a Consent resource in the platform's consent
+/// store (docs/security/consent.md): one per check, the categories agreed to, the checking
+/// institution as the IRCP actor, and a start and an end. Written through the resource service,
+/// so it is versioned, audited and indexed like any other write.
+/// </summary>
+public sealed class ConsentRecorder(ResourceService resources)
+{
+    public const string CategorySystem = KnownJapanSystems.ConsentCategory;
+
+    /// <summary>The categories of the card reader's consent screen.</summary>
+    public static readonly IReadOnlyList<string> ReaderCategories = ["medication", "treatment", "surgery", "checkup", "limit-certificate"];
+
+    public const string LimitCertificate = "limit-certificate";
+
+    public async Task<RecordedConsent> RecordAsync(string patientId, string institutionCode, IReadOnlyList<string> categories, DateTimeOffset from, DateTimeOffset until, Kakehashi.Fhir.Storage.IResourceTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var japan = JapanTime.Offset;
+        var consent = new Hl7.Fhir.Model.Consent
+        {
+            Status = Hl7.Fhir.Model.Consent.ConsentState.Active,
+            Scope = new CodeableConcept("http://terminology.hl7.org/CodeSystem/consentscope", "patient-privacy"),
+            Category = [.. categories.Select(c => new CodeableConcept(CategorySystem, c))],
+            Patient = new ResourceReference("Patient/" + patientId),
+            DateTimeElement = new FhirDateTime(from.ToOffset(japan)),
+            Provision = new Hl7.Fhir.Model.Consent.provisionComponent
+            {
+                Type = Hl7.Fhir.Model.Consent.ConsentProvisionType.Permit,
+                Period = new Period(new FhirDateTime(from.ToOffset(japan)), new FhirDateTime(until.ToOffset(japan))),
+                Actor =
+                [
+                    new Hl7.Fhir.Model.Consent.provisionActorComponent
+                    {
+                        Role = new CodeableConcept("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP"),
+                        Reference = new ResourceReference { Identifier = new Identifier(KnownEligibilitySystems.InstitutionCode, institutionCode) },
+                    },
+                ],
+            },
+        };
+        var response = await resources.CreateAsync("Consent", consent, null, transaction, cancellationToken);
+        return new RecordedConsent("Consent/" + response.Stored!.Id, categories, from, until);
+    }
+}

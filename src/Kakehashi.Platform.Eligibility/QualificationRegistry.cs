@@ -1,0 +1,14 @@
+using Kakehashi.Fhir.Storage.Sql;
+using Kakehashi.Platform.Services;
+
+namespace Kakehashi.Platform.Eligibility;
+
+/// <summary>The qualification register as other services see it (<see cref="IQualificationRegistry"/>).</summary>
+public sealed class QualificationRegistry(EligibilityLookup lookup) : IQualificationRegistry
+{
+    public Task<bool> IsKnownInsurerAsync(ISqlTransaction transaction, string insurerNumber, CancellationToken cancellationToken) =>
+        QualificationIndex.IsKnownInsurerAsync(transaction.Connection, transaction.Transaction, insurerNumber, cancellationToken);
+
+    public async Task<IReadOnlyList<string>> HoldersAsync(InsuredNumber number, CancellationToken cancellationToken) =>
+        (await lookup.ByInsuredNumberAsync(number, cancellationToken)).Select(c => c.Qualification.PatientId).Distinct().ToList();
+}

@@ -1,0 +1,26 @@
+namespace Kakehashi.Platform;
+
+/// <summary>
+/// Identifier and code systems every national service names, each defined here once (the
+/// services' own Known* types refer to these).
+/// </summary>
+public static class KnownJapanSystems
+{
+    /// <summary>保険医療機関番号: the 10-digit institution code of a medical institution or pharmacy (JP Core).</summary>
+    public const string InstitutionCode = "http://jpfhir.jp/fhir/core/IdSystem/insurance-medical-institution-no";
+
+    /// <summary>The categories a patient consents to share (docs/security/consent.md).</summary>
+    public const string ConsentCategory = "http://kakehashi.jp/fhir/CodeSystem/consent-category";
+
+    /// <summary>保険者番号.</summary>
+    public const string InsurerNumber = "urn:oid:1.2.392.100495.20.3.61";
+
+    /// <summary>The insured person's 記号 on a Coverage (JP Core extension).</summary>
+    public const string InsuredSymbolExtension = "http://jpfhir.jp/fhir/core/Extension/StructureDefinition/JP_Coverage_InsuredPersonSymbol";
+
+    /// <summary>The insured person's 番号 on a Coverage (JP Core extension).</summary>
+    public const string InsuredNumberExtension = "http://jpfhir.jp/fhir/core/Extension/StructureDefinition/JP_Coverage_InsuredPersonNumber";
+
+    /// <summary>The insured person's 枝番 on a Coverage (JP Core extension).</summary>
+    public const string InsuredBranchExtension = "http://jpfhir.jp/fhir/core/Extension/StructureDefinition/JP_Coverage_InsuredPersonSubNumber";
+}

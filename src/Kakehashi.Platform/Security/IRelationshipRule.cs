@@ -1,0 +1,20 @@
+using Kakehashi.Fhir.Security;
+
+namespace Kakehashi.Platform.Security;
+
+/// <summary>
+/// A standing relationship between an organization and patients, contributed by the service
+/// that records it (an insurer and its insured persons; next, a municipality and its residents).
+/// <see cref="Consent.AccessRestrictions"/> restricts a caller of <see cref="OrganizationKind"/> to the
+/// patients the rule names and to what its organization wrote; a kind that reads through a
+/// relationship (<see cref="KnownOrganizationKinds.ReadsThroughRelationship"/>) with no rule
+/// registered sees no patient data at all.
+/// </summary>
+public interface IRelationshipRule
+{
+    /// <summary>The organization kind (<see cref="KnownOrganizationKinds"/>) whose callers the rule restricts.</summary>
+    string OrganizationKind { get; }
+
+    /// <summary>The relationship for a caller of that kind whose organization code is known.</summary>
+    RelationshipRequirement For(AccessContext caller, string organizationCode);
+}

@@ -1,0 +1,20 @@
+using Kakehashi.Fhir.Storage.Sql;
+
+namespace Kakehashi.Platform.Services;
+
+/// <summary>
+/// What other services ask of the qualification register (資格情報), which the eligibility
+/// service keeps: claims and checkup reports name insurers and insured persons, and must not
+/// read the eligibility service's tables themselves.
+/// </summary>
+public interface IQualificationRegistry
+{
+    /// <summary>True when an insurer with this number (8 digits, or 6 for 国保) is registered on the platform.</summary>
+    Task<bool> IsKnownInsurerAsync(ISqlTransaction transaction, string insurerNumber, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The patients holding a qualification under <paramref name="number"/>: one, or every
+    /// family member on the card when the number has no branch (枝番).
+    /// </summary>
+    Task<IReadOnlyList<string>> HoldersAsync(InsuredNumber number, CancellationToken cancellationToken);
+}
