@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Kakehashi.Fhir.Interactions;
-using Kakehashi.Server.Fhir;
 using Kakehashi.Platform.Security;
+using Kakehashi.Server.Fhir;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Kakehashi.Bench.Security;

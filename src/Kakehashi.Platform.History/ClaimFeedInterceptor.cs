@@ -6,8 +6,8 @@ using Kakehashi.Fhir.Storage;
 using Kakehashi.Fhir.Storage.Sql;
 using Kakehashi.Fhir.Terminology;
 using Kakehashi.Platform.Audit;
-using Kakehashi.Platform.Services;
 using Kakehashi.Platform.Security;
+using Kakehashi.Platform.Services;
 
 namespace Kakehashi.Platform.History;
 

@@ -7,8 +7,8 @@ using Kakehashi.Fhir.Security;
 using Kakehashi.Fhir.Storage;
 using Kakehashi.Fhir.Storage.Sql;
 using Kakehashi.Fhir.Terminology;
-using Kakehashi.Platform.Services;
 using Kakehashi.Platform.Security;
+using Kakehashi.Platform.Services;
 
 namespace Kakehashi.Platform.History;
 

@@ -5,8 +5,8 @@ using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Errors;
 using Kakehashi.Fhir.Security;
 using Kakehashi.Platform.Audit;
-using Kakehashi.Server.Fhir;
 using Kakehashi.Platform.Security;
+using Kakehashi.Server.Fhir;
 
 namespace Kakehashi.Server.BulkExport;
 

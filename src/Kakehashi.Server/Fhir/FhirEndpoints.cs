@@ -1,12 +1,12 @@
-using Kakehashi.Platform.Security;
 using Kakehashi.Fhir.Bundles;
 using Kakehashi.Fhir.Formats;
 using Kakehashi.Fhir.Interactions;
 using Kakehashi.Fhir.Search;
 using Kakehashi.Fhir.Storage;
 using Kakehashi.Fhir.Terminology;
-using Kakehashi.Server.Conformance;
 using Kakehashi.Platform.Hosting;
+using Kakehashi.Platform.Security;
+using Kakehashi.Server.Conformance;
 using Microsoft.Extensions.Options;
 
 namespace Kakehashi.Server.Fhir;

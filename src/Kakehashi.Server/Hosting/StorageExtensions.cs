@@ -1,6 +1,6 @@
-using Kakehashi.Platform.Hosting;
 using Kakehashi.Fhir.Storage;
 using Kakehashi.Fhir.Storage.Sql;
+using Kakehashi.Platform.Hosting;
 using Kakehashi.Storage.Postgres;
 using Kakehashi.Storage.Sqlite;
 using Microsoft.Extensions.Options;

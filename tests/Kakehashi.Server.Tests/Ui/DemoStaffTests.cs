@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Kakehashi.Server.Demo;
 using Kakehashi.Platform.Hosting;
+using Kakehashi.Server.Demo;
 using Kakehashi.Server.Tests.Eligibility;
 using Kakehashi.Server.Tests.Support;
 using Kakehashi.Server.Ui;
