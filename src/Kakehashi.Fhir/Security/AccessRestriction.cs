@@ -32,7 +32,8 @@ public sealed record AccessRestriction
 
 /// <summary>
 /// Closed by default: patient data (a row whose <c>shard_key</c> is a patient's) of type T is
-/// visible only when a row of <c>consent_grants</c> exists with <c>patient_key = shard_key</c>,
+/// visible only when a row of <see cref="GrantTable"/> (kept by the server's consent capability,
+/// not by the engine) exists with <c>patient_key = shard_key</c>,
 /// <c>organization_code = OrganizationCode</c>, <c>category = CategoryByType[T]</c> and
 /// <c>valid_from &lt;= At &lt; valid_until</c> (microseconds since the epoch), when
 /// <c>shard_key</c> is in <see cref="EmergencyCompartments"/>, or when the organization wrote it.
@@ -40,10 +41,14 @@ public sealed record AccessRestriction
 /// category names can be opened by no consent at all.
 /// </summary>
 public sealed record ConsentRequirement(
+    string GrantTable,
     string OrganizationCode,
     IReadOnlyDictionary<string, string> CategoryByType,
     DateTimeOffset At)
 {
+    /// <summary>Rendered into SQL: only a plain identifier chosen by server code.</summary>
+    public string GrantTable { get; } = SqlIdentifier.RequirePlain(GrantTable, nameof(GrantTable));
+
     /// <summary>Patients under an active break-the-glass grant for this caller.</summary>
     public IReadOnlyList<string> EmergencyCompartments { get; init; } = [];
 
@@ -65,10 +70,7 @@ public sealed record RelationshipRequirement
         // The names are rendered into SQL: only plain identifiers chosen by server code.
         foreach (var name in (string[])[table, patientColumn, organizationColumn])
         {
-            if (name.Length == 0 || !name.All(c => c is (>= 'a' and <= 'z') or '_' or (>= '0' and <= '9')))
-            {
-                throw new ArgumentException($"'{name}' is not a plain SQL identifier.", nameof(table));
-            }
+            SqlIdentifier.RequirePlain(name, nameof(table));
         }
 
         if (organizations.Count == 0)
@@ -90,4 +92,13 @@ public sealed record RelationshipRequirement
     public IReadOnlyList<string> Organizations { get; }
 
     public string AuthorOrganization { get; }
+}
+
+/// <summary>Names that restrictions render into SQL.</summary>
+internal static class SqlIdentifier
+{
+    public static string RequirePlain(string name, string parameter) =>
+        name.Length > 0 && name.All(c => c is (>= 'a' and <= 'z') or '_' or (>= '0' and <= '9'))
+            ? name
+            : throw new ArgumentException($"'{name}' is not a plain SQL identifier.", parameter);
 }

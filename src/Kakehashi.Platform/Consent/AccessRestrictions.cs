@@ -43,7 +43,7 @@ public sealed class AccessRestrictions(AccessPolicy policy, EmergencyAccessStore
         var emergencyPatients = caller.Role == KnownRoles.Doctor && caller.OrganizationKind == KnownOrganizationKinds.Hospital
             ? await emergency.ActivePatientsAsync(caller.Subject, now, cancellationToken)
             : [];
-        var requirement = new ConsentRequirement(caller.OrganizationCode!, policy.ConsentCategoryByType, now)
+        var requirement = new ConsentRequirement(ConsentGrantIndex.Table, caller.OrganizationCode!, policy.ConsentCategoryByType, now)
         {
             EmergencyCompartments = emergencyPatients,
             NotClinicalTypes = policy.NotClinicalTypes,

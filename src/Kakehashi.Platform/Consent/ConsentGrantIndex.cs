@@ -12,6 +12,9 @@ namespace Kakehashi.Platform.Consent;
 /// </summary>
 public sealed class ConsentGrantIndex(FhirSerializer serializer) : IResourceWriteObserver
 {
+    /// <summary>The table (platform migration 0003) the engine's consent predicate reads.</summary>
+    public const string Table = "consent_grants";
+
     public async Task OnWrittenAsync(ResourceWrite write, IResourceTransaction transaction, CancellationToken cancellationToken)
     {
         if (write.ResourceType != "Consent")

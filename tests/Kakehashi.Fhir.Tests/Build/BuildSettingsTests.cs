@@ -9,13 +9,18 @@ namespace Kakehashi.Fhir.Tests.Build;
 /// </summary>
 public sealed class BuildSettingsTests
 {
-    public static TheoryData<string> Projects => new()
+    /// <summary>Every project under src/, found rather than listed: a new service is covered the day it is added.</summary>
+    public static TheoryData<string> Projects => new(ProjectPaths());
+
+    [Fact]
+    public void Projects_IncludeTheEngineThePlatformAndItsServices()
     {
-        "src/Kakehashi.Fhir/Kakehashi.Fhir.csproj",
-        "src/Kakehashi.Storage.Sqlite/Kakehashi.Storage.Sqlite.csproj",
-        "src/Kakehashi.Storage.Postgres/Kakehashi.Storage.Postgres.csproj",
-        "src/Kakehashi.Server/Kakehashi.Server.csproj",
-    };
+        var projects = ProjectPaths().ToList();
+        foreach (var name in (string[])["Kakehashi.Fhir", "Kakehashi.Platform", "Kakehashi.Platform.Eligibility", "Kakehashi.Platform.History", "Kakehashi.Server"])
+        {
+            Assert.Contains($"src/{name}/{name}.csproj", projects);
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Projects))]
@@ -99,6 +104,11 @@ public sealed class BuildSettingsTests
         var json = JsonNode.Parse(output)!["Properties"]!.AsObject();
         return json.ToDictionary(p => p.Key, p => (string?)p.Value ?? "");
     }
+
+    private static IEnumerable<string> ProjectPaths() =>
+        Directory.GetFiles(Path.Combine(RepositoryRoot(), "src"), "*.csproj", SearchOption.AllDirectories)
+            .Select(p => Path.GetRelativePath(RepositoryRoot(), p).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal);
 
     private static string RepositoryRoot()
     {

@@ -17,9 +17,21 @@ public abstract class SchemaUpgradeContract(ServerFixture server)
 {
     private static readonly Dictionary<int, string> OwnerOfLegacyVersion = new()
     {
-        [1] = "fhir", [2] = "fhir", [3] = "platform", [4] = "platform", [5] = "eligibility", [6] = "fhir",
-        [7] = "history", [8] = "fhir", [9] = "fhir", [10] = "fhir", [11] = "bulk-export", [12] = "fhir",
-        [13] = "fhir", [14] = "platform", [15] = "fhir",
+        [1] = "fhir",
+        [2] = "fhir",
+        [3] = "platform",
+        [4] = "platform",
+        [5] = "eligibility",
+        [6] = "fhir",
+        [7] = "history",
+        [8] = "fhir",
+        [9] = "fhir",
+        [10] = "fhir",
+        [11] = "bulk-export",
+        [12] = "fhir",
+        [13] = "fhir",
+        [14] = "platform",
+        [15] = "fhir",
     };
 
     [Fact]

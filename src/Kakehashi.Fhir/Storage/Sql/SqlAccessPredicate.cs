@@ -77,7 +77,7 @@ public static class SqlAccessPredicate
             var at = statement.Add(SqlTime.ToMicros(consent.At));
             var category = "CASE " + alias + ".resource_type " +
                 string.Join(" ", types.Select(t => $"WHEN {statement.Add(t)} THEN {statement.Add(consent.CategoryByType[t])}")) + " END";
-            options.Add($"EXISTS (SELECT 1 FROM consent_grants g WHERE g.organization_code = {statement.Add(consent.OrganizationCode)}"
+            options.Add($"EXISTS (SELECT 1 FROM {consent.GrantTable} g WHERE g.organization_code = {statement.Add(consent.OrganizationCode)}"
                 + $" AND g.category = {category} AND g.patient_key = {alias}.shard_key AND g.valid_from <= {at} AND g.valid_until > {at})");
         }
 
