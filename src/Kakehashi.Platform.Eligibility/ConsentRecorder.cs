@@ -1,5 +1,6 @@
 using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Interactions;
+using Kakehashi.Fhir.Security;
 
 namespace Kakehashi.Platform.Eligibility;
 
@@ -18,7 +19,7 @@ public sealed class ConsentRecorder(ResourceService resources)
 
     public const string LimitCertificate = "limit-certificate";
 
-    public async Task<RecordedConsent> RecordAsync(string patientId, string institutionCode, IReadOnlyList<string> categories, DateTimeOffset from, DateTimeOffset until, Kakehashi.Fhir.Storage.IResourceTransaction? transaction, CancellationToken cancellationToken)
+    public async Task<RecordedConsent> RecordAsync(AccessContext caller, string patientId, string institutionCode, IReadOnlyList<string> categories, DateTimeOffset from, DateTimeOffset until, Kakehashi.Fhir.Storage.IResourceTransaction? transaction, CancellationToken cancellationToken)
     {
         var japan = JapanTime.Offset;
         var consent = new Hl7.Fhir.Model.Consent
@@ -42,7 +43,8 @@ public sealed class ConsentRecorder(ResourceService resources)
                 ],
             },
         };
-        var response = await resources.CreateAsync("Consent", consent, null, transaction, cancellationToken);
+        // The checking staff writes it; the qualification was found by the card itself, not by what the caller may see.
+        var response = await resources.CreateAsync("Consent", consent, null, new Writer(caller, null), transaction, cancellationToken);
         return new RecordedConsent("Consent/" + response.Stored!.Id, categories, from, until);
     }
 }

@@ -6,7 +6,6 @@ using Kakehashi.Fhir.Interactions;
 using Kakehashi.Fhir.Security;
 using Kakehashi.Fhir.Storage;
 using Kakehashi.Fhir.Storage.Sql;
-using Kakehashi.Platform.Audit;
 
 namespace Kakehashi.Platform.Eligibility;
 
@@ -26,7 +25,7 @@ public sealed class CoverageRegistrationInterceptor : IResourceWriteInterceptor
     // After enrichment and authorship, before profile validation sees the filled-in Coverage.
     public WriteStage Stage => WriteStage.Check;
 
-    public async ValueTask OnWritingAsync(Resource resource, IResourceTransaction transaction, CancellationToken cancellationToken)
+    public async ValueTask OnWritingAsync(Resource resource, WriteContext context, IResourceTransaction transaction, CancellationToken cancellationToken)
     {
         if (resource is Patient patient)
         {
@@ -49,7 +48,7 @@ public sealed class CoverageRegistrationInterceptor : IResourceWriteInterceptor
 
         if (registration.Insurance is { } qualification)
         {
-            await CheckInsurerAsync(tx, qualification, registration.PayorOrganizationId, cancellationToken);
+            await CheckInsurerAsync(tx, context.Caller, qualification, registration.PayorOrganizationId, cancellationToken);
             if (registration.IsActive)
             {
                 await QualificationIndex.AddAsync(tx, qualification, cancellationToken);
@@ -61,10 +60,10 @@ public sealed class CoverageRegistrationInterceptor : IResourceWriteInterceptor
         }
     }
 
-    private async System.Threading.Tasks.Task CheckInsurerAsync(ISqlTransaction tx, Qualification qualification, string? payorOrganizationId, CancellationToken cancellationToken)
+    private async System.Threading.Tasks.Task CheckInsurerAsync(ISqlTransaction tx, AccessContext? writer, Qualification qualification, string? payorOrganizationId, CancellationToken cancellationToken)
     {
         var insurer = InsuranceNumbers.CanonicalInsurer(qualification.Number.Insurer);
-        if (AuditScope.Current?.Caller is { Role: KnownRoles.InsurerStaff } caller && InsuranceNumbers.CanonicalInsurer(caller.OrganizationCode ?? "") != insurer)
+        if (writer is { Role: KnownRoles.InsurerStaff } caller && InsuranceNumbers.CanonicalInsurer(caller.OrganizationCode ?? "") != insurer)
         {
             throw new FhirException(HttpStatusCode.Forbidden, OperationOutcome.IssueType.Forbidden,
                 $"An insurer registers the qualifications of its own insured persons: insurer number {qualification.Number.Insurer} is not the caller's organization.");

@@ -56,7 +56,8 @@ public sealed class LinkCardOperation(ResourceService resources, SearchService s
 
         coverage.Identifier.RemoveAll(i => i.System is KnownEligibilitySystems.CardCertificate or KnownEligibilitySystems.CardCertificateHash);
         coverage.Identifier.Add(new Identifier(KnownEligibilitySystems.CardCertificateHash, cardKey));
-        return await resources.UpdateAsync("Coverage", coverageId, coverage, stored.VersionId, request.Transaction, cancellationToken);
+        // Unrestricted like the read above: who may link which card is the access rule of this operation (its own insured, checked by the guard and the registration interceptor).
+        return await resources.UpdateAsync("Coverage", coverageId, coverage, stored.VersionId, new Writer(request.Http.Caller, null), request.Transaction, cancellationToken);
     }
 
     private string CardKey(Parameters parameters)

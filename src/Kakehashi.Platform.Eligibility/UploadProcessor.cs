@@ -79,7 +79,7 @@ public sealed class UploadProcessor(
             await using var tx = await store.BeginTransactionAsync(cancellationToken);
             foreach (var row in prepared)
             {
-                await WriteAsync(row, tx, cancellationToken);
+                await WriteAsync(row, caller, tx, cancellationToken);
             }
 
             await jobs.ProgressAsync(tx.Sql(), job.Id, batch.Count, prepared.Count, errors.Count, errors, cancellationToken);
@@ -97,7 +97,7 @@ public sealed class UploadProcessor(
             try
             {
                 await using var tx = await store.BeginTransactionAsync(cancellationToken);
-                await WriteAsync(row, tx, cancellationToken);
+                await WriteAsync(row, caller, tx, cancellationToken);
                 await tx.CommitAsync(cancellationToken);
                 succeeded++;
             }
@@ -113,11 +113,11 @@ public sealed class UploadProcessor(
         await progress.CommitAsync(cancellationToken);
     }
 
-    private async System.Threading.Tasks.Task WriteAsync(PreparedRow row, IResourceTransaction tx, CancellationToken cancellationToken)
+    private async System.Threading.Tasks.Task WriteAsync(PreparedRow row, AccessContext caller, IResourceTransaction tx, CancellationToken cancellationToken)
     {
         foreach (var write in row.Writes)
         {
-            await resources.UpdateAsync(write.Type, write.Id, write.Resource, null, tx, cancellationToken);
+            await resources.UpdateAsync(write.Type, write.Id, write.Resource, null, new Writer(caller, null), tx, cancellationToken);
         }
     }
 

@@ -5,7 +5,6 @@ using Kakehashi.Fhir.Interactions;
 using Kakehashi.Fhir.Storage;
 using Kakehashi.Fhir.Storage.Sql;
 using Kakehashi.Fhir.Terminology;
-using Kakehashi.Platform.Audit;
 using Kakehashi.Platform.Security;
 using Kakehashi.Platform.Services;
 
@@ -21,7 +20,7 @@ public sealed class ClaimFeedInterceptor(ProcedureMaster master, IQualificationR
     // After house-code mapping (100), so that mapped codes count; before profile validation (200).
     public WriteStage Stage => WriteStage.Check;
 
-    public async ValueTask OnWritingAsync(Resource resource, IResourceTransaction transaction, CancellationToken cancellationToken)
+    public async ValueTask OnWritingAsync(Resource resource, WriteContext context, IResourceTransaction transaction, CancellationToken cancellationToken)
     {
         if (!ClaimFeed.IsFeedType(resource.TypeName))
         {
@@ -29,7 +28,7 @@ public sealed class ClaimFeedInterceptor(ProcedureMaster master, IQualificationR
         }
 
         // Insurers always write through the feed; anyone else's claim joins it by naming an insurer number.
-        var byInsurer = AuditScope.Current?.Caller is { OrganizationKind: KnownOrganizationKinds.Insurer };
+        var byInsurer = context.Caller is { OrganizationKind: KnownOrganizationKinds.Insurer };
         if (!byInsurer && !ClaimFeed.NamesInsurerNumber(resource))
         {
             return;
@@ -67,7 +66,7 @@ public sealed class ClaimFeedInterceptor(ProcedureMaster master, IQualificationR
             throw error;
         }
 
-        if (AuditScope.Current?.Caller is { OrganizationKind: KnownOrganizationKinds.Insurer } caller && caller.OrganizationCode != record!.InsurerNumber)
+        if (context.Caller is { OrganizationKind: KnownOrganizationKinds.Insurer } caller && caller.OrganizationCode != record!.InsurerNumber)
         {
             throw new FhirException(HttpStatusCode.Forbidden, OperationOutcome.IssueType.Forbidden,
                 $"An insurer registers claims under its own insurer number ({caller.OrganizationCode}), not {record.InsurerNumber}.", $"{resource.TypeName}.insurer.identifier");

@@ -15,7 +15,7 @@ public sealed class ConformanceWriteInterceptor(ConformanceResolver resolver, Ho
 {
     public WriteStage Stage => WriteStage.Register;
 
-    public ValueTask OnWritingAsync(Resource resource, IResourceTransaction transaction, CancellationToken cancellationToken)
+    public ValueTask OnWritingAsync(Resource resource, WriteContext context, IResourceTransaction transaction, CancellationToken cancellationToken)
     {
         if (!KnownConformanceTypes.Contains(resource.TypeName))
         {

@@ -78,25 +78,25 @@ public sealed class FhirDispatcher(
                 // A transaction's If-None-Exist matched: nothing is created, the match is reported.
                 return FhirResponse.ForStored(existing, HttpStatusCode.OK, isWrite: true);
             case InteractionKind.Create when request.TransactionId is { } assignedId && transaction is not null:
-                return await resources.CreateWithIdAsync(transaction, type!, RequireBody(request), assignedId, request.Restriction, cancellationToken);
+                return await resources.CreateWithIdAsync(transaction, type!, RequireBody(request), assignedId, request.Writer, cancellationToken);
             case InteractionKind.Create:
-                return await resources.CreateAsync(type!, RequireBody(request), request.IfNoneExist, request.Restriction, transaction, cancellationToken);
+                return await resources.CreateAsync(type!, RequireBody(request), request.IfNoneExist, request.Writer, transaction, cancellationToken);
             case InteractionKind.Update when id is null:
-                return await resources.ConditionalUpdateAsync(type!, request.Query, RequireBody(request), ParseIfMatch(request), request.Restriction, transaction, cancellationToken);
+                return await resources.ConditionalUpdateAsync(type!, request.Query, RequireBody(request), ParseIfMatch(request), request.Writer, transaction, cancellationToken);
             case InteractionKind.Delete when id is null:
-                return await resources.ConditionalDeleteAsync(type!, request.Query, request.Restriction, transaction, cancellationToken);
+                return await resources.ConditionalDeleteAsync(type!, request.Query, request.Writer, transaction, cancellationToken);
             case InteractionKind.Patch when id is null:
-                return await resources.ConditionalPatchAsync(type!, request.Query, ParsePatch(request), ParseIfMatch(request), request.Restriction, transaction, cancellationToken);
+                return await resources.ConditionalPatchAsync(type!, request.Query, ParsePatch(request), ParseIfMatch(request), request.Writer, transaction, cancellationToken);
             case InteractionKind.Read:
                 return ConditionalRead(request, await resources.ReadAsync(type!, id!, transaction, cancellationToken));
             case InteractionKind.VRead:
                 return ConditionalRead(request, await resources.ReadVersionAsync(type!, id!, interaction.Version!.Value, cancellationToken));
             case InteractionKind.Update:
-                return await resources.UpdateAsync(type!, id!, RequireBody(request), ParseIfMatch(request), request.Restriction, transaction, cancellationToken);
+                return await resources.UpdateAsync(type!, id!, RequireBody(request), ParseIfMatch(request), request.Writer, transaction, cancellationToken);
             case InteractionKind.Delete:
                 return await resources.DeleteAsync(type!, id!, ParseIfMatch(request), transaction, cancellationToken);
             case InteractionKind.Patch:
-                return await resources.PatchAsync(type!, id!, ParsePatch(request), ParseIfMatch(request), request.Restriction, transaction, cancellationToken);
+                return await resources.PatchAsync(type!, id!, ParsePatch(request), ParseIfMatch(request), request.Writer, transaction, cancellationToken);
             default:
                 throw NotAllowed(request);
         }

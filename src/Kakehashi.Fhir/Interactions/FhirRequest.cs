@@ -44,6 +44,9 @@ public sealed record FhirRequest
     /// </summary>
     public Security.AccessRestriction? Restriction { get; init; }
 
+    /// <summary>Who this request's writes are for: its caller and restriction.</summary>
+    public Writer Writer => new(Caller, Restriction);
+
     /// <summary>
     /// For a create entry of a transaction: the id assigned before any entry ran, so that
     /// <c>urn:uuid</c> references could be rewritten to it.

@@ -14,5 +14,5 @@ public interface IResourceWriteInterceptor
     /// <summary>When it runs: enrichment before authorization, domain checks and validation; registries last.</summary>
     WriteStage Stage { get; }
 
-    ValueTask OnWritingAsync(Resource resource, IResourceTransaction transaction, CancellationToken cancellationToken);
+    ValueTask OnWritingAsync(Resource resource, WriteContext context, IResourceTransaction transaction, CancellationToken cancellationToken);
 }

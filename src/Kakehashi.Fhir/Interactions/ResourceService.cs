@@ -49,37 +49,31 @@ public sealed class ResourceService(
         return stored.IsDeleted ? throw FhirException.Gone($"Version {versionId} of {type}/{id} is a deletion.") : stored;
     }
 
-    public Task<FhirResponse> CreateAsync(string type, Resource resource, string? ifNoneExist, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
-        CreateAsync(type, resource, ifNoneExist, null, transaction, cancellationToken);
-
-    /// <summary>A create whose If-None-Exist sees only what <paramref name="restriction"/> lets the caller see.</summary>
-    public Task<FhirResponse> CreateAsync(string type, Resource resource, string? ifNoneExist, AccessRestriction? restriction, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
-        InTransactionAsync(transaction, tx => CreateCoreAsync(tx, type, resource, ifNoneExist, null, restriction, cancellationToken), cancellationToken);
+    /// <summary>A create whose If-None-Exist sees only what the <paramref name="writer"/> may see.</summary>
+    public Task<FhirResponse> CreateAsync(string type, Resource resource, string? ifNoneExist, Writer writer, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
+        InTransactionAsync(transaction, tx => CreateCoreAsync(tx, type, resource, ifNoneExist, null, writer, cancellationToken), cancellationToken);
 
     /// <summary>Creates with a pre-assigned id; used by transactions, whose urn:uuid references must be resolved before writing.</summary>
-    internal Task<FhirResponse> CreateWithIdAsync(IResourceTransaction transaction, string type, Resource resource, string id, AccessRestriction? restriction, CancellationToken cancellationToken) =>
-        CreateCoreAsync(transaction, type, resource, null, id, restriction, cancellationToken);
+    internal Task<FhirResponse> CreateWithIdAsync(IResourceTransaction transaction, string type, Resource resource, string id, Writer writer, CancellationToken cancellationToken) =>
+        CreateCoreAsync(transaction, type, resource, null, id, writer, cancellationToken);
 
-    public Task<FhirResponse> UpdateAsync(string type, string id, Resource resource, int? ifMatch, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
-        UpdateAsync(type, id, resource, ifMatch, null, transaction, cancellationToken);
+    /// <summary>An update by a <paramref name="writer"/> who may see only what its restriction lets through (see <see cref="PatientCompartments"/>).</summary>
+    public Task<FhirResponse> UpdateAsync(string type, string id, Resource resource, int? ifMatch, Writer writer, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
+        InTransactionAsync(transaction, tx => UpdateCoreAsync(tx, type, id, resource, ifMatch, writer, cancellationToken), cancellationToken);
 
-    /// <summary>An update by a caller who may see only what <paramref name="restriction"/> lets through (see <see cref="PatientCompartments"/>).</summary>
-    public Task<FhirResponse> UpdateAsync(string type, string id, Resource resource, int? ifMatch, AccessRestriction? restriction, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
-        InTransactionAsync(transaction, tx => UpdateCoreAsync(tx, type, id, resource, ifMatch, restriction, cancellationToken), cancellationToken);
-
-    public Task<FhirResponse> ConditionalUpdateAsync(string type, IReadOnlyList<KeyValuePair<string, string>> criteria, Resource resource, int? ifMatch, AccessRestriction? restriction, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
+    public Task<FhirResponse> ConditionalUpdateAsync(string type, IReadOnlyList<KeyValuePair<string, string>> criteria, Resource resource, int? ifMatch, Writer writer, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
         InTransactionAsync(transaction, async tx =>
         {
             CheckType(type, resource);
-            var matches = await MatchAsync(tx, type, criteria, restriction, cancellationToken);
+            var matches = await MatchAsync(tx, type, criteria, writer.Restriction, cancellationToken);
             switch (matches.Count)
             {
                 case 0 when resource.Id is { Length: > 0 } bodyId:
                     // Update-as-create with the body's id: never onto an id already in use, seen or not.
                     await RequireUnusedIdAsync(tx, type, bodyId, cancellationToken);
-                    return await UpdateCoreAsync(tx, type, bodyId, resource, ifMatch, restriction, cancellationToken);
+                    return await UpdateCoreAsync(tx, type, bodyId, resource, ifMatch, writer, cancellationToken);
                 case 0:
-                    return await CreateCoreAsync(tx, type, resource, null, null, restriction, cancellationToken);
+                    return await CreateCoreAsync(tx, type, resource, null, null, writer, cancellationToken);
                 case 1:
                     var match = matches[0];
                     if (resource.Id is { Length: > 0 } id && id != match.Id)
@@ -88,7 +82,7 @@ public sealed class ResourceService(
                     }
 
                     resource.Id = match.Id;
-                    return await UpdateCoreAsync(tx, type, match.Id, resource, ifMatch, restriction, cancellationToken);
+                    return await UpdateCoreAsync(tx, type, match.Id, resource, ifMatch, writer, cancellationToken);
                 default:
                     throw MultipleMatches(type);
             }
@@ -97,10 +91,10 @@ public sealed class ResourceService(
     public Task<FhirResponse> DeleteAsync(string type, string id, int? ifMatch, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
         InTransactionAsync(transaction, tx => DeleteCoreAsync(tx, type, id, ifMatch, cancellationToken), cancellationToken);
 
-    public Task<FhirResponse> ConditionalDeleteAsync(string type, IReadOnlyList<KeyValuePair<string, string>> criteria, AccessRestriction? restriction, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
+    public Task<FhirResponse> ConditionalDeleteAsync(string type, IReadOnlyList<KeyValuePair<string, string>> criteria, Writer writer, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
         InTransactionAsync(transaction, async tx =>
         {
-            var matches = await MatchAsync(tx, type, criteria, restriction, cancellationToken);
+            var matches = await MatchAsync(tx, type, criteria, writer.Restriction, cancellationToken);
             return matches.Count switch
             {
                 0 => new FhirResponse { Status = HttpStatusCode.NoContent },
@@ -109,17 +103,17 @@ public sealed class ResourceService(
             };
         }, cancellationToken);
 
-    public Task<FhirResponse> PatchAsync(string type, string id, PatchDocument patch, int? ifMatch, AccessRestriction? restriction, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
-        InTransactionAsync(transaction, tx => PatchCoreAsync(tx, type, id, patch, ifMatch, restriction, cancellationToken), cancellationToken);
+    public Task<FhirResponse> PatchAsync(string type, string id, PatchDocument patch, int? ifMatch, Writer writer, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
+        InTransactionAsync(transaction, tx => PatchCoreAsync(tx, type, id, patch, ifMatch, writer, cancellationToken), cancellationToken);
 
-    public Task<FhirResponse> ConditionalPatchAsync(string type, IReadOnlyList<KeyValuePair<string, string>> criteria, PatchDocument patch, int? ifMatch, AccessRestriction? restriction, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
+    public Task<FhirResponse> ConditionalPatchAsync(string type, IReadOnlyList<KeyValuePair<string, string>> criteria, PatchDocument patch, int? ifMatch, Writer writer, IResourceTransaction? transaction, CancellationToken cancellationToken) =>
         InTransactionAsync(transaction, async tx =>
         {
-            var matches = await MatchAsync(tx, type, criteria, restriction, cancellationToken);
+            var matches = await MatchAsync(tx, type, criteria, writer.Restriction, cancellationToken);
             return matches.Count switch
             {
                 0 => throw FhirException.NotFound($"No {type} matches the patch criteria."),
-                1 => await PatchCoreAsync(tx, type, matches[0].Id, patch, ifMatch, restriction, cancellationToken),
+                1 => await PatchCoreAsync(tx, type, matches[0].Id, patch, ifMatch, writer, cancellationToken),
                 _ => throw MultipleMatches(type),
             };
         }, cancellationToken);
@@ -157,13 +151,13 @@ public sealed class ResourceService(
         }
     }
 
-    private async Task<FhirResponse> CreateCoreAsync(IResourceTransaction tx, string type, Resource resource, string? ifNoneExist, string? presetId, AccessRestriction? restriction, CancellationToken cancellationToken)
+    private async Task<FhirResponse> CreateCoreAsync(IResourceTransaction tx, string type, Resource resource, string? ifNoneExist, string? presetId, Writer writer, CancellationToken cancellationToken)
     {
         CheckType(type, resource);
         if (!string.IsNullOrEmpty(ifNoneExist))
         {
             var criteria = QueryParameters.Parse(ifNoneExist);
-            var matches = await MatchAsync(tx, type, criteria, restriction, cancellationToken);
+            var matches = await MatchAsync(tx, type, criteria, writer.Restriction, cancellationToken);
             if (matches.Count == 1)
             {
                 return FhirResponse.ForStored(matches[0], HttpStatusCode.OK, isWrite: true);
@@ -176,11 +170,11 @@ public sealed class ResourceService(
         }
 
         // The server owns ids on create: any id in the body is ignored, as the specification requires.
-        var stored = await WriteAsync(tx, resource, presetId ?? NewId(), 1, "POST", restriction, cancellationToken);
+        var stored = await WriteAsync(tx, resource, presetId ?? NewId(), 1, "POST", null, writer, cancellationToken);
         return FhirResponse.ForStored(stored, HttpStatusCode.Created, isWrite: true);
     }
 
-    private async Task<FhirResponse> UpdateCoreAsync(IResourceTransaction tx, string type, string id, Resource resource, int? ifMatch, AccessRestriction? restriction, CancellationToken cancellationToken)
+    private async Task<FhirResponse> UpdateCoreAsync(IResourceTransaction tx, string type, string id, Resource resource, int? ifMatch, Writer writer, CancellationToken cancellationToken)
     {
         CheckType(type, resource);
         if (string.IsNullOrEmpty(resource.Id))
@@ -197,7 +191,7 @@ public sealed class ResourceService(
         var current = await tx.ReadAsync(type, id, cancellationToken);
         CheckIfMatch(type, id, current, ifMatch);
         var created = current is null || current.IsDeleted;
-        var stored = await WriteAsync(tx, resource, id, (current?.VersionId ?? 0) + 1, "PUT", restriction, cancellationToken);
+        var stored = await WriteAsync(tx, resource, id, (current?.VersionId ?? 0) + 1, "PUT", created ? null : current, writer, cancellationToken);
         return FhirResponse.ForStored(stored, created ? HttpStatusCode.Created : HttpStatusCode.OK, isWrite: true);
     }
 
@@ -221,7 +215,7 @@ public sealed class ResourceService(
         };
     }
 
-    private async Task<FhirResponse> PatchCoreAsync(IResourceTransaction tx, string type, string id, PatchDocument patch, int? ifMatch, AccessRestriction? restriction, CancellationToken cancellationToken)
+    private async Task<FhirResponse> PatchCoreAsync(IResourceTransaction tx, string type, string id, PatchDocument patch, int? ifMatch, Writer writer, CancellationToken cancellationToken)
     {
         var current = await tx.ReadAsync(type, id, cancellationToken) ?? throw NotFound(type, id);
         if (current.IsDeleted)
@@ -247,20 +241,21 @@ public sealed class ResourceService(
             throw FhirException.Unprocessable("A patch may not change the resource type or id.");
         }
 
-        var stored = await WriteAsync(tx, patched, id, current.VersionId + 1, "PATCH", restriction, cancellationToken);
+        var stored = await WriteAsync(tx, patched, id, current.VersionId + 1, "PATCH", current, writer, cancellationToken);
         return FhirResponse.ForStored(stored, HttpStatusCode.OK, isWrite: true);
     }
 
-    private async Task<StoredResource> WriteAsync(IResourceTransaction tx, Resource resource, string id, int versionId, string method, AccessRestriction? restriction, CancellationToken cancellationToken)
+    private async Task<StoredResource> WriteAsync(IResourceTransaction tx, Resource resource, string id, int versionId, string method, StoredResource? replaced, Writer writer, CancellationToken cancellationToken)
     {
         resource.Id = id;
 
         // Before any interceptor can answer differently for a missing and a hidden patient.
         var patient = await compartments.PatientOfAsync(tx, resource, cancellationToken);
-        await PatientCompartments.RequireVisibleAsync(tx, resource, patient, restriction, cancellationToken);
+        await PatientCompartments.RequireVisibleAsync(tx, resource, patient, writer.Restriction, cancellationToken);
+        var context = new WriteContext(writer.Caller, replaced);
         foreach (var interceptor in interceptors)
         {
-            await interceptor.OnWritingAsync(resource, tx, cancellationToken);
+            await interceptor.OnWritingAsync(resource, context, tx, cancellationToken);
         }
 
         var lastUpdated = Now();

@@ -18,7 +18,7 @@ public sealed class SearchParameterWriteInterceptor(SearchParameterRegistry regi
     /// <summary>The last stage, so that nothing after it can still refuse the resource (the conformance caches beside it only forget).</summary>
     public WriteStage Stage => WriteStage.Register;
 
-    public ValueTask OnWritingAsync(Resource resource, IResourceTransaction transaction, CancellationToken cancellationToken)
+    public ValueTask OnWritingAsync(Resource resource, WriteContext context, IResourceTransaction transaction, CancellationToken cancellationToken)
     {
         if (resource is SearchParameter parameter)
         {

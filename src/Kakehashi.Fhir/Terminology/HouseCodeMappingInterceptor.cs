@@ -9,7 +9,7 @@ public sealed class HouseCodeMappingInterceptor(HouseCodeMapper mapper) : IResou
 {
     public WriteStage Stage => WriteStage.Enrich;
 
-    public async ValueTask OnWritingAsync(Resource resource, IResourceTransaction transaction, CancellationToken cancellationToken)
+    public async ValueTask OnWritingAsync(Resource resource, WriteContext context, IResourceTransaction transaction, CancellationToken cancellationToken)
     {
         // A ConceptMap is never rewritten by the maps it may itself define.
         if (resource is not ConceptMap)

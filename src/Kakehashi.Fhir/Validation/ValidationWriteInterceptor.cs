@@ -16,7 +16,7 @@ public sealed class ValidationWriteInterceptor(ProfileValidator validator, Valid
 {
     public WriteStage Stage => WriteStage.Validate;
 
-    public async ValueTask OnWritingAsync(Resource resource, IResourceTransaction transaction, CancellationToken cancellationToken)
+    public async ValueTask OnWritingAsync(Resource resource, WriteContext context, IResourceTransaction transaction, CancellationToken cancellationToken)
     {
         var mode = policy.ModeFor(resource);
         if (mode == ValidationMode.Off)

@@ -3,7 +3,6 @@ using Kakehashi.Fhir.Interactions;
 using Kakehashi.Fhir.Security;
 using Kakehashi.Fhir.Storage;
 using Kakehashi.Fhir.Storage.Sql;
-using Kakehashi.Platform.Audit;
 using Kakehashi.Platform.Security;
 
 namespace Kakehashi.Platform.Consent;
@@ -21,14 +20,14 @@ public sealed class ConsentWriteInterceptor(AccessPolicy policy) : IResourceWrit
 {
     public WriteStage Stage => WriteStage.Authorize;
 
-    public async ValueTask OnWritingAsync(Resource resource, IResourceTransaction transaction, CancellationToken cancellationToken)
+    public ValueTask OnWritingAsync(Resource resource, WriteContext context, IResourceTransaction transaction, CancellationToken cancellationToken)
     {
         if (resource is Hl7.Fhir.Model.Consent consent)
         {
             _ = ConsentReader.Grants(consent);
         }
 
-        var caller = AuditScope.Current?.Caller;
+        var caller = context.Caller;
         if (caller is not null && caller.Role != KnownRoles.System)
         {
             // Authorship opens data to an organization, so only the server writes it: a label sent
@@ -36,8 +35,7 @@ public sealed class ConsentWriteInterceptor(AccessPolicy policy) : IResourceWrit
             resource.Meta?.Tag.RemoveAll(t => t.System == SqlAccessPredicate.AuthorTagSystem);
         }
 
-        var current = resource.Id is { Length: > 0 } id ? await transaction.ReadAsync(resource.TypeName, id, cancellationToken) : null;
-        IReadOnlyList<string> authors = current is { IsDeleted: false }
+        IReadOnlyList<string> authors = context.Current is { IsDeleted: false } current
             ? AuthorTags.Of(current.Json) // an update: the creator's, whoever writes now (none if nobody authored it)
             : caller is { OrganizationCode: { } organization } && caller.Role != KnownRoles.System && IsAuthorTagged(caller, resource.TypeName)
                 ? [organization]
@@ -51,6 +49,8 @@ public sealed class ConsentWriteInterceptor(AccessPolicy policy) : IResourceWrit
                 resource.Meta.Tag.Add(new Coding(SqlAccessPredicate.AuthorTagSystem, author));
             }
         }
+
+        return ValueTask.CompletedTask;
     }
 
     // What the restriction of the caller's organization lets through by authorship: consent-bound
