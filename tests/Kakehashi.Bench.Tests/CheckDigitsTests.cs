@@ -1,3 +1,4 @@
+using System.Globalization;
 using Kakehashi.Bench.Generate;
 
 namespace Kakehashi.Bench.Tests;
@@ -13,7 +14,7 @@ public sealed class CheckDigitsTests
     public void InsurerNumber_PublishedNumbers_AreValid(string number)
     {
         Assert.True(CheckDigits.IsValidInsurerNumber(number));
-        Assert.Equal(number, CheckDigits.InsurerNumber(int.Parse(number[..2]), int.Parse(number[2..4]), int.Parse(number[4..7])));
+        Assert.Equal(number, CheckDigits.InsurerNumber(int.Parse(number[..2], CultureInfo.InvariantCulture), int.Parse(number[2..4], CultureInfo.InvariantCulture), int.Parse(number[4..7], CultureInfo.InvariantCulture)));
     }
 
     [Fact]

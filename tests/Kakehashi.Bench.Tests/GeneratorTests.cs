@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Hl7.Fhir.Serialization;
@@ -54,7 +55,7 @@ public sealed partial class GeneratorTests
             Assert.Contains(institutionCodes, c => c[2] == table);
         }
 
-        Assert.All(institutionCodes, c => Assert.InRange(int.Parse(c[..2]), 1, 47));
+        Assert.All(institutionCodes, c => Assert.InRange(int.Parse(c[..2], CultureInfo.InvariantCulture), 1, 47));
         Assert.Equal(institutionCodes.Count, institutionCodes.Distinct().Count());
         Assert.Equal(insurerNumbers.Count, insurerNumbers.Distinct().Count());
     }

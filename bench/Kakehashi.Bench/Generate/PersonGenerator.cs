@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
@@ -199,7 +200,7 @@ public sealed class PersonGenerator
             var (insurer, symbol, number, branch, relationship) = DrawInsurance(age);
             var memberId = $"{insurer.Number}:{symbol}:{number}:{branch}";
             // A bijection of the index: serials are unique within a dataset.
-            var serial = DeterministicRandom.Mix(generator.options.Seed * 0x9E3779B97F4A7C15UL ^ (ulong)index).ToString("X16");
+            var serial = DeterministicRandom.Mix(generator.options.Seed * 0x9E3779B97F4A7C15UL ^ (ulong)index).ToString("X16", CultureInfo.InvariantCulture);
             var town = random.Pick(Prefectures.Towns);
             var city = prefecture.Cities[cityIndex];
             var address = $"{prefecture.Name}{city}{town}{random.Next(1, 6)}丁目{random.Next(1, 30)}-{random.Next(1, 20)}";
@@ -207,7 +208,7 @@ public sealed class PersonGenerator
             output.Add(json.Resource("Patient", id, w =>
             {
                 w.WriteStartArray("identifier");
-                FhirJson.Identifier(w, KnownSystems.PatientIdAtInstitutionPrefix + clinic.Code, (index + 1).ToString("00000000"));
+                FhirJson.Identifier(w, KnownSystems.PatientIdAtInstitutionPrefix + clinic.Code, (index + 1).ToString("00000000", CultureInfo.InvariantCulture));
                 FhirJson.Identifier(w, KnownSystems.InsuranceMemberId, memberId);
                 w.WriteEndArray();
                 w.WriteBoolean("active", true);
@@ -278,29 +279,29 @@ public sealed class PersonGenerator
             var registry = generator.registry;
             var code = prefecture.Code;
             // Unique within a dataset: a permutation of the index modulo 10^7 / 10^8 (48271 is coprime to 10).
-            var unique7 = ((index * 48271 + 1234567) % 10_000_000).ToString("0000000");
+            var unique7 = ((index * 48271 + 1234567) % 10_000_000).ToString("0000000", CultureInfo.InvariantCulture);
             var unique8 = ((index * 48271 + 12345678) % 100_000_000 + 10_000_000) % 100_000_000;
             if (age >= 75)
             {
                 var elderly = registry.InsurersIn(code, InsurerKind.LateStageElderly)[cityIndex];
-                return (elderly, "", unique8.ToString("00000000"), "00", "self");
+                return (elderly, "", unique8.ToString("00000000", CultureInfo.InvariantCulture), "00", "self");
             }
 
             var x = random.NextDouble();
             var (kyokai, society, mutual, municipal) = age >= 65 ? (0.12, 0.20, 0.24, 0.97) : (0.32, 0.56, 0.64, 0.95);
             var dependant = age < 20 || random.Chance(0.2);
-            var branch = dependant ? (age < 20 ? random.Next(2, 5) : 1).ToString("00") : "00";
+            var branch = dependant ? (age < 20 ? random.Next(2, 5) : 1).ToString("00", CultureInfo.InvariantCulture) : "00";
             var relationship = branch == "00" ? "self" : age < 20 ? "child" : "spouse";
             if (x < kyokai)
             {
                 var insurer = registry.InsurersIn(code, InsurerKind.KyokaiKenpo)[0];
-                return (insurer, random.Next(10_000_000, 100_000_000).ToString(), unique7, branch, relationship);
+                return (insurer, random.Next(10_000_000, 100_000_000).ToString(CultureInfo.InvariantCulture), unique7, branch, relationship);
             }
 
             if (x < society)
             {
                 var insurer = random.Pick(registry.InsurersIn(code, InsurerKind.HealthInsuranceSociety));
-                return (insurer, random.Next(1, 10000).ToString(), unique7, branch, relationship);
+                return (insurer, random.Next(1, 10000).ToString(CultureInfo.InvariantCulture), unique7, branch, relationship);
             }
 
             if (x < mutual)
@@ -314,7 +315,7 @@ public sealed class PersonGenerator
             var nhi = x < municipal
                 ? registry.InsurersIn(code, InsurerKind.MunicipalNationalHealthInsurance)[cityIndex]
                 : registry.InsurersIn(code, InsurerKind.NationalHealthInsuranceSociety)[0];
-            return (nhi, random.Next(1, 100).ToString("00"), unique7, branch, "self");
+            return (nhi, random.Next(1, 100).ToString("00", CultureInfo.InvariantCulture), unique7, branch, "self");
         }
 
         private void WriteAllergies()

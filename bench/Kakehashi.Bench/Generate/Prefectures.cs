@@ -1,3 +1,4 @@
+using System.Globalization;
 namespace Kakehashi.Bench.Generate;
 
 /// <summary>The 47 prefectures, hand-written. Populations weight where people live.</summary>
@@ -66,6 +67,6 @@ public static class Prefectures
     private static Prefecture[] Parse() =>
         Table.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(line => line.Split(' '))
-            .Select(f => new Prefecture(int.Parse(f[0]), f[1], int.Parse(f[2]), f[3..]))
+            .Select(f => new Prefecture(int.Parse(f[0], CultureInfo.InvariantCulture), f[1], int.Parse(f[2], CultureInfo.InvariantCulture), f[3..]))
             .ToArray();
 }

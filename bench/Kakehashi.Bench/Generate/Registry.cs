@@ -1,3 +1,4 @@
+using System.Globalization;
 namespace Kakehashi.Bench.Generate;
 
 /// <summary>
@@ -64,7 +65,7 @@ public sealed class Registry
         var societies = Math.Clamp((int)Math.Round(expectedPeople / 20000), 1, 60);
         for (var k = 0; k < societies; k++)
         {
-            var company = Companies[(code + k) % Companies.Length] + (k >= Companies.Length ? (k / Companies.Length + 1).ToString() : "");
+            var company = Companies[(code + k) % Companies.Length] + (k >= Companies.Length ? (k / Companies.Length + 1).ToString(CultureInfo.InvariantCulture) : "");
             AddInsurer(prefix, prefecture, InsurerKind.HealthInsuranceSociety, CheckDigits.InsurerNumber(6, code, 101 + k * 7), $"{company}健康保険組合");
         }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -54,10 +55,10 @@ public abstract class BulkContract(ServerFixture server)
         var card = TestCards.Issue();
         var bad = code[..7] + (char)('0' + ((code[7] - '0' + 1) % 10));
         var csv = new StringBuilder().AppendLine(Header)
-            .AppendLine($"{code},記号,{n1},00,1975-05-05,佐藤,一郎,サトウ,イチロウ,male,1,2021-04-01,,30,{WithCheckDigit("5413001")},{WithCheckDigit("112233")},2025-01-01,\"{card.Issuer}\",{card.SerialHex}")
-            .AppendLine($"{code},記号,{n2},01,2010-10-10,佐藤,花,サトウ,ハナ,female,2,2021-04-01,,20,,,,,")
-            .AppendLine($"{bad},記号,{n3},00,1980-01-01,鈴木,次郎,,,male,1,2021-04-01,,30,,,,,")
-            .AppendLine($"{code},記号,{n4},1,1980-01-01,鈴木,三郎,,,male,1,2021-04-01,,30,,,,,")
+            .AppendLine(CultureInfo.InvariantCulture, $"{code},記号,{n1},00,1975-05-05,佐藤,一郎,サトウ,イチロウ,male,1,2021-04-01,,30,{WithCheckDigit("5413001")},{WithCheckDigit("112233")},2025-01-01,\"{card.Issuer}\",{card.SerialHex}")
+            .AppendLine(CultureInfo.InvariantCulture, $"{code},記号,{n2},01,2010-10-10,佐藤,花,サトウ,ハナ,female,2,2021-04-01,,20,,,,,")
+            .AppendLine(CultureInfo.InvariantCulture, $"{bad},記号,{n3},00,1980-01-01,鈴木,次郎,,,male,1,2021-04-01,,30,,,,,")
+            .AppendLine(CultureInfo.InvariantCulture, $"{code},記号,{n4},1,1980-01-01,鈴木,三郎,,,male,1,2021-04-01,,30,,,,,")
             .ToString();
 
         var job = await FinishedAsync(insurer, await AcceptedAsync(await UploadAsync(insurer, csv, "text/csv")));

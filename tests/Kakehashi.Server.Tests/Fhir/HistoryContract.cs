@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Kakehashi.Server.Tests.Support;
 using static Kakehashi.Server.Tests.Support.FhirHttp;
@@ -84,7 +85,7 @@ public abstract class HistoryContract(ServerFixture server)
     [Fact]
     public async Task TypeAndSystemHistory_IncludeNewWrites()
     {
-        var before = DateTimeOffset.UtcNow.AddSeconds(-1).ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
         var created = await Client.CreateAsync(PatientJson("型履歴"));
         var id = (string)created["id"]!;
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Kakehashi.Server.Tests.Support;
 
@@ -47,8 +48,8 @@ public static class HistoryFixtures
             ["type"] = new JsonObject { ["coding"] = new JsonArray(new JsonObject { ["system"] = "http://terminology.hl7.org/CodeSystem/claim-type", ["code"] = claimType }) },
             ["use"] = "claim",
             ["patient"] = new JsonObject { ["reference"] = "Patient/" + patient },
-            ["billablePeriod"] = new JsonObject { ["start"] = month.ToString("yyyy-MM-dd"), ["end"] = month.AddMonths(1).AddDays(-1).ToString("yyyy-MM-dd") },
-            ["created"] = month.AddMonths(1).AddDays(9).ToString("yyyy-MM-dd"),
+            ["billablePeriod"] = new JsonObject { ["start"] = month.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ["end"] = month.AddMonths(1).AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) },
+            ["created"] = month.AddMonths(1).AddDays(9).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             ["insurer"] = new JsonObject { ["identifier"] = new JsonObject { ["system"] = InsurerSystem, ["value"] = insurer } },
             ["provider"] = new JsonObject { ["identifier"] = new JsonObject { ["system"] = InstitutionSystem, ["value"] = provider }, ["display"] = "テスト薬局 " + provider },
             ["item"] = new JsonArray([.. items.Select(ItemJson)]),

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace Kakehashi.Server.Tests.Support;
@@ -16,11 +17,11 @@ public static class TestConsents
             ["scope"] = new JsonObject { ["coding"] = new JsonArray(new JsonObject { ["system"] = "http://terminology.hl7.org/CodeSystem/consentscope", ["code"] = "patient-privacy" }) },
             ["category"] = new JsonArray([.. categories.Select(c => (JsonNode)new JsonObject { ["coding"] = new JsonArray(new JsonObject { ["system"] = "http://kakehashi.jp/fhir/CodeSystem/consent-category", ["code"] = c }) })]),
             ["patient"] = new JsonObject { ["reference"] = "Patient/" + patient },
-            ["dateTime"] = start.ToString("yyyy-MM-ddTHH:mm:sszzz"),
+            ["dateTime"] = start.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture),
             ["provision"] = new JsonObject
             {
                 ["type"] = "permit",
-                ["period"] = new JsonObject { ["start"] = start.ToString("yyyy-MM-ddTHH:mm:sszzz"), ["end"] = end.ToString("yyyy-MM-ddTHH:mm:sszzz") },
+                ["period"] = new JsonObject { ["start"] = start.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture), ["end"] = end.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture) },
                 ["actor"] = new JsonArray(new JsonObject
                 {
                     ["role"] = new JsonObject { ["coding"] = new JsonArray(new JsonObject { ["system"] = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", ["code"] = "IRCP" }) },
