@@ -7,7 +7,7 @@ using Kakehashi.Platform.Security;
 namespace Kakehashi.Server.Tests.Architecture;
 
 /// <summary>
-/// The shape the compiler keeps (docs/ARCHITECTURE.md, docs/adr/0007): the engine knows no other
+/// The shape the compiler keeps (docs/ARCHITECTURE.md, docs/adr/0004): the engine knows no other
 /// project; the platform knows the engine; a national service (<c>Kakehashi.Platform.*</c>) knows
 /// the platform and the engine, never another service or the host. Checked twice: on what the
 /// project files declare, and on what the compiled assemblies actually reference.
