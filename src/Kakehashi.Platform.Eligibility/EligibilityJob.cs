@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Kakehashi.Fhir.Security;
-
 namespace Kakehashi.Platform.Eligibility;
 
 /// <summary>An asynchronous job: a bulk upload of qualifications or a bulk pre-check of booked patients.</summary>
@@ -47,30 +44,3 @@ public sealed record EligibilityJob(
 
 /// <summary>One row's outcome: a check status or <c>error</c> for a pre-check, <c>error</c> for a refused upload row.</summary>
 public sealed record EligibilityJobRow(int Row, string Outcome, string Detail);
-
-/// <summary>
-/// The submitter of a job, kept with it: the worker runs the rows under this identity (the
-/// insurer-number rule and the audit trail see the submitter), even after a restart.
-/// </summary>
-public sealed record JobCaller(string Subject, string Kind, string? ClientId, string Role, string? OrganizationCode, string? OrganizationKind, string Scopes, string Purpose)
-{
-    public static string Serialize(AccessContext caller) => JsonSerializer.Serialize(new JobCaller(
-        caller.Subject, caller.Kind.ToString(), caller.ClientId, caller.Role, caller.OrganizationCode, caller.OrganizationKind,
-        string.Join(' ', caller.Scopes.Select(s => s.ToString())), caller.PurposeOfUse));
-
-    public static AccessContext Deserialize(string json)
-    {
-        var c = JsonSerializer.Deserialize<JobCaller>(json) ?? throw new InvalidOperationException("A job without its caller.");
-        return new AccessContext
-        {
-            Subject = c.Subject,
-            Kind = Enum.Parse<CallerKind>(c.Kind),
-            ClientId = c.ClientId,
-            Role = c.Role,
-            OrganizationCode = c.OrganizationCode,
-            OrganizationKind = c.OrganizationKind,
-            Scopes = SmartScope.ParseAll(c.Scopes),
-            PurposeOfUse = c.Purpose,
-        };
-    }
-}

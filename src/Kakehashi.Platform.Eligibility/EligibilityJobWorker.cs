@@ -1,4 +1,5 @@
 using Kakehashi.Fhir.Errors;
+using Kakehashi.Platform.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Kakehashi.Platform.Eligibility;

@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Globalization;
 using Kakehashi.Fhir.Storage.Sql;
 using Kakehashi.Platform.Hosting;
-using Kakehashi.Platform.Security;
 
 namespace Kakehashi.Platform.Eligibility;
 

@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using Kakehashi.Fhir.Storage.Sql;
-using Kakehashi.Platform.Security;
 
 namespace Kakehashi.Platform.Eligibility;
 

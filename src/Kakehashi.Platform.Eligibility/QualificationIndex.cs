@@ -3,7 +3,6 @@ using System.Globalization;
 using Kakehashi.Fhir.Errors;
 using Kakehashi.Fhir.Security;
 using Kakehashi.Fhir.Storage.Sql;
-using Kakehashi.Platform.Security;
 
 namespace Kakehashi.Platform.Eligibility;
 

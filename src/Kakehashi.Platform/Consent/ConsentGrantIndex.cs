@@ -1,7 +1,6 @@
 using Kakehashi.Fhir.Formats;
 using Kakehashi.Fhir.Storage;
 using Kakehashi.Fhir.Storage.Sql;
-using Kakehashi.Platform.Security;
 
 namespace Kakehashi.Platform.Consent;
 

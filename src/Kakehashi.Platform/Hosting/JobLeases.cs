@@ -1,5 +1,4 @@
 using Kakehashi.Fhir.Storage.Sql;
-using Kakehashi.Platform.Security;
 
 namespace Kakehashi.Platform.Hosting;
 

@@ -1,8 +1,8 @@
 using System.Data.Common;
 using System.Globalization;
 using Kakehashi.Fhir.Storage.Sql;
+using Kakehashi.Platform;
 using Kakehashi.Platform.Hosting;
-using Kakehashi.Platform.Security;
 
 namespace Kakehashi.Server.BulkExport;
 

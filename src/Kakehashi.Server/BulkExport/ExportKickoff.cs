@@ -6,7 +6,7 @@ using Kakehashi.Fhir.Formats;
 using Kakehashi.Fhir.Search;
 using Kakehashi.Fhir.Security;
 using Kakehashi.Fhir.Storage;
-using Kakehashi.Platform.Eligibility;
+using Kakehashi.Platform.Hosting;
 using Kakehashi.Platform.Security;
 using Microsoft.Extensions.Options;
 

@@ -1,9 +1,9 @@
 using System.Data.Common;
 using Kakehashi.Fhir.Security;
 using Kakehashi.Fhir.Storage.Sql;
+using Kakehashi.Platform;
 using Kakehashi.Platform.Consent;
-using Kakehashi.Platform.Eligibility;
-using Kakehashi.Platform.Security;
+using Kakehashi.Platform.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Kakehashi.Server.BulkExport;

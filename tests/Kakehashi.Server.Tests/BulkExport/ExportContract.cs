@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Kakehashi.Fhir.Storage.Sql;
-using Kakehashi.Platform.Security;
+using Kakehashi.Platform;
 using Kakehashi.Server.BulkExport;
 using Kakehashi.Server.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Kakehashi.Fhir.Storage.Sql;
+using Kakehashi.Platform;
 using Kakehashi.Platform.Audit;
-using Kakehashi.Platform.Security;
 using Kakehashi.Server.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using static Kakehashi.Server.Tests.Support.FhirHttp;

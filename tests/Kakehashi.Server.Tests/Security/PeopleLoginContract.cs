@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Kakehashi.Fhir.Storage.Sql;
+using Kakehashi.Platform;
 using Kakehashi.Platform.Security;
 using Kakehashi.Server.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Kakehashi.Fhir.Storage.Sql;
-using Kakehashi.Platform.Security;
+using Kakehashi.Platform;
 using Kakehashi.Server.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;

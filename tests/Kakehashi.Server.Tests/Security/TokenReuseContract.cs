@@ -1,5 +1,6 @@
 using System.Net;
 using Kakehashi.Fhir.Storage.Sql;
+using Kakehashi.Platform;
 using Kakehashi.Platform.Security;
 using Kakehashi.Server.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
 using Kakehashi.Fhir.Storage.Sql;
-using Kakehashi.Platform.Security;
+using Kakehashi.Platform;
 
 namespace Kakehashi.Server.Tests.Support;
 

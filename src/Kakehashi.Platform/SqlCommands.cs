@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 
-namespace Kakehashi.Platform.Security;
+namespace Kakehashi.Platform;
 
 /// <summary>Builds a command with positional parameters <c>@p0</c>, <c>@p1</c>… (portable across the dialects).</summary>
 public static class SqlCommands
