@@ -19,16 +19,15 @@ public sealed record EligibilityCandidate(Qualification Qualification, PatientSu
 /// </summary>
 public sealed class EligibilityLookup(SqlDialect dialect, SqlPreparedPool statements)
 {
-    private const string Select =
+    private static readonly string Select =
         "SELECT q.coverage_id, q.insurer_number, q.symbol, q.number, q.branch, q.patient_id, q.valid_from, q.valid_until, q.copay_percent, " +
-        "q.relationship, q.insurance_type, q.insurer_name, q.limit_category, q.specific_diseases, q.card_key, pv.data, " +
+        "q.relationship, q.insurance_type, q.insurer_name, q.limit_category, q.specific_diseases, q.card_key, " + SqlResourceTables.Json("pv") + ", " +
         "e.coverage_id, e.payer_number, e.recipient_number, e.valid_from, e.valid_until, e.copay_percent " +
         "FROM eligibility_qualifications q " +
-        "JOIN resources c ON c.resource_type = 'Coverage' AND c.id = q.coverage_id AND c.is_deleted = 0 " +
-        "LEFT JOIN resources p ON p.resource_type = 'Patient' AND p.id = q.patient_id AND p.is_deleted = 0 " +
-        "LEFT JOIN resource_versions pv ON pv.resource_type = 'Patient' AND pv.id = q.patient_id AND pv.version_id = p.version_id " +
-        "LEFT JOIN eligibility_public_expenses e ON e.patient_id = q.patient_id AND NOT EXISTS " +
-        "(SELECT 1 FROM resources ec WHERE ec.resource_type = 'Coverage' AND ec.id = e.coverage_id AND ec.is_deleted <> 0) ";
+        SqlResourceTables.JoinLive("c", "Coverage", "q.coverage_id") + " " +
+        "LEFT " + SqlResourceTables.JoinLive("p", "Patient", "q.patient_id") + " " +
+        SqlResourceTables.LeftJoinCurrentJson("pv", "p") + " " +
+        "LEFT JOIN eligibility_public_expenses e ON e.patient_id = q.patient_id AND NOT " + SqlResourceTables.IsDeletedSql("Coverage", "e.coverage_id") + " ";
 
     public Task<List<EligibilityCandidate>> ByInsuredNumberAsync(InsuredNumber number, CancellationToken cancellationToken) =>
         number.Branch is null
@@ -43,7 +42,7 @@ public sealed class EligibilityLookup(SqlDialect dialect, SqlPreparedPool statem
     {
         await using var connection = await dialect.OpenConnectionAsync(cancellationToken);
         await using var command = SqlCommands.Create(connection, null,
-            "SELECT e.coverage_id FROM eligibility_public_expenses e JOIN resources c ON c.resource_type = 'Coverage' AND c.id = e.coverage_id AND c.is_deleted = 0 " +
+            "SELECT e.coverage_id FROM eligibility_public_expenses e " + SqlResourceTables.JoinLive("c", "Coverage", "e.coverage_id") + " " +
             "WHERE e.patient_id = @p0 AND e.payer_number = @p1 LIMIT 1", patientId, payerNumber);
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }

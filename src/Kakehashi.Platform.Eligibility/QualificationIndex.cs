@@ -40,8 +40,8 @@ public static class QualificationIndex
         string? holder = null;
         var live = false;
         await using (var command = SqlCommands.Create(tx.Connection, tx.Transaction,
-            "SELECT q.coverage_id, r.is_deleted FROM eligibility_qualifications q " +
-            "LEFT JOIN resources r ON r.resource_type = 'Coverage' AND r.id = q.coverage_id WHERE q.member_key = @p0", key))
+            "SELECT q.coverage_id, " + SqlResourceTables.Deleted("r") + " FROM eligibility_qualifications q " +
+            SqlResourceTables.LeftJoinCurrent("r", "Coverage", "q.coverage_id") + " WHERE q.member_key = @p0", key))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             if (await reader.ReadAsync(cancellationToken))
@@ -96,8 +96,7 @@ public static class QualificationIndex
         var spellings = insurer.Length == 6 ? new[] { insurer, "00" + insurer } : [insurer, InsuranceNumbers.CanonicalInsurer(insurer)];
         await using var command = SqlCommands.Create(connection, transaction,
             "SELECT 1 FROM security_organizations WHERE code IN (@p0, @p1) " +
-            "UNION ALL SELECT 1 FROM idx_token t JOIN resources r ON r.resource_type = t.resource_type AND r.id = t.id " +
-            "WHERE t.resource_type = 'Organization' AND t.param = 'identifier' AND t.code IN (@p0, @p1) AND t.system = @p2 AND r.is_deleted = 0 LIMIT 1",
+            "UNION ALL SELECT 1 FROM (" + SqlResourceTables.LiveIdsWithToken("Organization", "identifier", "@p2", "@p0", "@p1") + ") o LIMIT 1",
             spellings[0], spellings[1], KnownEligibilitySystems.InsurerNumber);
         return await command.ExecuteScalarAsync(cancellationToken) is not (null or DBNull);
     }
@@ -106,8 +105,8 @@ public static class QualificationIndex
     public static async Task<List<string>?> OrganizationInsurerNumbersAsync(ISqlTransaction tx, string organizationId, CancellationToken cancellationToken)
     {
         await using var command = SqlCommands.Create(tx.Connection, tx.Transaction,
-            "SELECT r.is_deleted, t.code FROM resources r LEFT JOIN idx_token t ON t.resource_type = r.resource_type AND t.id = r.id AND t.param = 'identifier' AND t.system = @p1 " +
-            "WHERE r.resource_type = 'Organization' AND r.id = @p0",
+            "SELECT " + SqlResourceTables.Deleted("r") + ", " + SqlResourceTables.TokenCode("t") + " FROM " + SqlResourceTables.CurrentRows("r") + " " +
+            SqlResourceTables.LeftJoinTokenCodes("t", "r", "identifier", "@p1") + " WHERE " + SqlResourceTables.IsRow("r", "Organization", "@p0"),
             organizationId, KnownEligibilitySystems.InsurerNumber);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         List<string>? numbers = null;

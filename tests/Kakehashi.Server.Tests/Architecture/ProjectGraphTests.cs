@@ -59,6 +59,22 @@ public sealed class ProjectGraphTests
         Assert.Empty(violations);
     }
 
+    [Fact]
+    public void PlatformAndServiceSql_ReachesTheEngineTablesOnlyThroughSqlResourceTables()
+    {
+        var engineTable = new System.Text.RegularExpressions.Regex(@"\b(FROM|JOIN)\s+(resources|resource_versions|idx_[a-z]+|contained_resources)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        var sources = Directory.GetDirectories(Path.Combine(RepositoryRoot(), "src"), Platform + "*")
+            .SelectMany(d => Directory.GetFiles(d, "*.cs", SearchOption.AllDirectories))
+            .Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.NotEmpty(sources);
+        var offenders = sources.SelectMany(f => File.ReadLines(f).Select((line, i) => (f, i, line)))
+            .Where(x => engineTable.IsMatch(x.line))
+            .Select(x => $"{Path.GetRelativePath(RepositoryRoot(), x.f)}:{x.i + 1}: {x.line.Trim()}");
+        Assert.Empty(offenders);
+    }
+
     [Theory]
     [InlineData("Kakehashi.Platform.History", "Kakehashi.Platform.Eligibility")]
     [InlineData("Kakehashi.Platform.Eligibility", "Kakehashi.Server")]
