@@ -26,8 +26,13 @@ public sealed record AccessRestriction
     /// <summary>When set, resources of a patient only if that patient's consent covers them.</summary>
     public ConsentRequirement? Consent { get; init; }
 
-    /// <summary>When set, resources of a patient only if the caller's organization stands in a relationship to that patient.</summary>
-    public RelationshipRequirement? Relationship { get; init; }
+    /// <summary>
+    /// Standing relationships of the caller's organization to patients (an insurer's insured, a
+    /// pharmacy's prescriptions…), each contributed by the capability that records it. With
+    /// <see cref="Consent"/>, each is one more way a patient's data becomes visible; without it,
+    /// they are the only ways.
+    /// </summary>
+    public IReadOnlyList<RelationshipRequirement> Relationships { get; init; } = [];
 }
 
 /// <summary>

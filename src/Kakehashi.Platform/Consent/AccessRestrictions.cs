@@ -8,13 +8,14 @@ namespace Kakehashi.Platform.Consent;
 /// SQL: a patient their own compartment; staff and systems of medical institutions and
 /// pharmacies the patient data their organization wrote, that consent covers, or that an
 /// emergency grant opens; insurers the data of their own insured persons and what they wrote —
-/// a relationship contributed by the service that records it (<see cref="IRelationshipRule"/>).
+/// relationships contributed by the services that record them (<see cref="IRelationshipRule"/>),
+/// which for consent-bound organizations open data beside consent.
 /// </summary>
 public sealed class AccessRestrictions(AccessPolicy policy, EmergencyAccessStore emergency, IEnumerable<IRelationshipRule> relationships, TimeProvider time)
 {
     private static readonly AccessRestriction NoPatientData = new() { PatientCompartments = [] };
 
-    private readonly Dictionary<string, IRelationshipRule> relationshipByKind = relationships.ToDictionary(r => r.OrganizationKind);
+    private readonly ILookup<string, IRelationshipRule> rulesByKind = relationships.ToLookup(r => r.OrganizationKind);
 
     public async Task<CallerAccess> ForAsync(AccessContext caller, CancellationToken cancellationToken)
     {
@@ -23,19 +24,17 @@ public sealed class AccessRestrictions(AccessPolicy policy, EmergencyAccessStore
             return new CallerAccess(new AccessRestriction { PatientCompartments = ["Patient/" + caller.PatientId], CompartmentOnlyTypes = policy.StoredCompartmentTypes }, []);
         }
 
-        if (caller.OrganizationKind is { } kind && KnownOrganizationKinds.ReadsThroughRelationship(kind))
-        {
-            // Closed by default: without a rule, or without the organization's code, no patient's data.
-            return new CallerAccess(
-                relationshipByKind.TryGetValue(kind, out var rule) && caller.OrganizationCode is { } code
-                    ? new AccessRestriction { Relationship = rule.For(caller, code) }
-                    : NoPatientData,
-                []);
-        }
-
+        IReadOnlyList<RelationshipRequirement> related = caller is { OrganizationKind: { } kind, OrganizationCode: { } code }
+            ? [.. rulesByKind[kind].Select(rule => rule.For(caller, code))]
+            : [];
         if (!ConsentBinding.Binds(caller))
         {
-            return new CallerAccess(null, []);
+            return new CallerAccess(
+                related.Count > 0 ? new AccessRestriction { Relationships = related }
+                // Closed by default: a kind that reads through a relationship has none without a rule or its code.
+                : caller.OrganizationKind is { } relatedKind && KnownOrganizationKinds.ReadsThroughRelationship(relatedKind) ? NoPatientData
+                : null,
+                []);
         }
 
         var now = time.GetUtcNow();
@@ -48,7 +47,8 @@ public sealed class AccessRestrictions(AccessPolicy policy, EmergencyAccessStore
             EmergencyCompartments = emergencyPatients,
             NotClinicalTypes = policy.NotClinicalTypes,
         };
-        return new CallerAccess(new AccessRestriction { Consent = requirement }, emergencyPatients);
+        // A relationship of a consent-bound organization (next: a pharmacy and the prescriptions sent to it) opens data beside consent.
+        return new CallerAccess(new AccessRestriction { Consent = requirement, Relationships = related }, emergencyPatients);
     }
 }
 

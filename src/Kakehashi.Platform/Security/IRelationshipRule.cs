@@ -5,10 +5,11 @@ namespace Kakehashi.Platform.Security;
 /// <summary>
 /// A standing relationship between an organization and patients, contributed by the service
 /// that records it (an insurer and its insured persons; next, a municipality and its residents).
-/// <see cref="Consent.AccessRestrictions"/> restricts a caller of <see cref="OrganizationKind"/> to the
-/// patients the rule names and to what its organization wrote; a kind that reads through a
-/// relationship (<see cref="KnownOrganizationKinds.ReadsThroughRelationship"/>) with no rule
-/// registered sees no patient data at all.
+/// For a caller of <see cref="OrganizationKind"/>, <see cref="Consent.AccessRestrictions"/> adds the
+/// patients the rule names (and what its organization wrote) to what it may see: beside consent
+/// for consent-bound organizations, as the only way otherwise. Several rules may serve one kind.
+/// A kind that reads through a relationship (<see cref="KnownOrganizationKinds.ReadsThroughRelationship"/>)
+/// with no rule registered sees no patient data at all.
 /// </summary>
 public interface IRelationshipRule
 {

@@ -1,4 +1,5 @@
 using Kakehashi.Fhir.Security;
+using Kakehashi.Fhir.Storage.Sql;
 using Kakehashi.Platform.Consent;
 using Kakehashi.Platform.Security;
 using Kakehashi.Server.Tests.Support;
@@ -26,8 +27,9 @@ public sealed class RelationshipRuleTests(SqliteServerFixture server) : IClassFi
     {
         var access = await server.Services.GetRequiredService<AccessRestrictions>().ForAsync(Insurer, CancellationToken.None);
 
-        Assert.Equal("eligibility_qualifications", access.Restriction?.Relationship?.Table);
-        Assert.Contains("06139992", access.Restriction!.Relationship!.Organizations);
+        var relationship = Assert.Single(access.Restriction!.Relationships);
+        Assert.Equal("eligibility_qualifications", relationship.Table);
+        Assert.Contains("06139992", relationship.Organizations);
         Assert.Null(access.Restriction.PatientCompartments);
     }
 
@@ -38,7 +40,7 @@ public sealed class RelationshipRuleTests(SqliteServerFixture server) : IClassFi
 
         var access = await unruled.ForAsync(Insurer, CancellationToken.None);
 
-        Assert.Null(access.Restriction?.Relationship);
+        Assert.Empty(access.Restriction!.Relationships);
         Assert.Equal([], access.Restriction?.PatientCompartments);
     }
 
@@ -49,5 +51,39 @@ public sealed class RelationshipRuleTests(SqliteServerFixture server) : IClassFi
             .ForAsync(new AccessContext { Subject = "client:x", Kind = CallerKind.System, Role = KnownRoles.InsurerStaff, OrganizationKind = KnownOrganizationKinds.Insurer }, CancellationToken.None);
 
         Assert.Equal([], access.Restriction?.PatientCompartments);
+    }
+
+    [Fact]
+    public async Task ARuleForAConsentBoundKind_OpensDataBesideConsent()
+    {
+        var pharmacy = new AccessContext
+        {
+            Subject = "client:pharmacy",
+            Kind = CallerKind.System,
+            Role = KnownRoles.Pharmacist,
+            OrganizationCode = ServerFixture.NewInstitutionCode(4),
+            OrganizationKind = KnownOrganizationKinds.Pharmacy,
+        };
+        var ruled = ActivatorUtilities.CreateInstance<AccessRestrictions>(server.Services, (IEnumerable<IRelationshipRule>)[new PrescriptionsSentTo()]);
+
+        var restriction = (await ruled.ForAsync(pharmacy, CancellationToken.None)).Restriction!;
+
+        Assert.NotNull(restriction.Consent);
+        Assert.Equal("sent_prescriptions", Assert.Single(restriction.Relationships).Table);
+        var statement = new SqlStatement("");
+        var predicate = SqlAccessPredicate.Visible(restriction, statement, "r")!;
+        Assert.Contains("FROM consent_grants g", predicate, StringComparison.Ordinal);
+        Assert.Contains("FROM sent_prescriptions rel", predicate, StringComparison.Ordinal);
+        // Either opens the data: the two are alternatives, not both required.
+        Assert.Matches(@"consent_grants g .* OR EXISTS \(SELECT 1 FROM sent_prescriptions rel", predicate);
+    }
+
+    /// <summary>What the e-prescription service will contribute: a pharmacy sees the patients whose prescriptions were sent to it.</summary>
+    private sealed class PrescriptionsSentTo : IRelationshipRule
+    {
+        public string OrganizationKind => KnownOrganizationKinds.Pharmacy;
+
+        public RelationshipRequirement For(AccessContext caller, string organizationCode) =>
+            new("sent_prescriptions", "patient_id", "pharmacy_code", [organizationCode], organizationCode);
     }
 }

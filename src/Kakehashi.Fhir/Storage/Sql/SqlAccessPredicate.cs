@@ -39,12 +39,11 @@ public static class SqlAccessPredicate
 
         if (restriction.Consent is { } consent)
         {
-            parts.Add(Consented(consent, statement, alias));
+            parts.Add(Consented(consent, restriction.Relationships, statement, alias));
         }
-
-        if (restriction.Relationship is { } relationship)
+        else if (restriction.Relationships.Count > 0)
         {
-            parts.Add(Related(relationship, statement, alias));
+            parts.Add(Related(restriction.Relationships, statement, alias));
         }
 
         return parts.Count == 0 ? null : "(" + string.Join(" AND ", parts) + ")";
@@ -54,7 +53,7 @@ public static class SqlAccessPredicate
     public static string And(string where, AccessRestriction? restriction, SqlStatement statement, string alias) =>
         Visible(restriction, statement, alias) is { } visible ? where + " AND " + visible : where;
 
-    private static string Consented(ConsentRequirement consent, SqlStatement statement, string alias)
+    private static string Consented(ConsentRequirement consent, IReadOnlyList<RelationshipRequirement> relationships, SqlStatement statement, string alias)
     {
         var options = new List<string>
         {
@@ -81,18 +80,25 @@ public static class SqlAccessPredicate
                 + $" AND g.category = {category} AND g.patient_key = {alias}.shard_key AND g.valid_from <= {at} AND g.valid_until > {at})");
         }
 
-        options.Add(AuthoredBy(consent.OrganizationCode, statement, alias));
+        options.AddRange(relationships.Select(r => RelatedBy(r, statement, alias)));
+        options.AddRange(relationships.Select(r => r.AuthorOrganization).Append(consent.OrganizationCode).Distinct(StringComparer.Ordinal).Select(o => AuthoredBy(o, statement, alias)));
         return "(" + string.Join(" OR ", options) + ")";
     }
 
-    private static string Related(RelationshipRequirement relationship, SqlStatement statement, string alias)
+    private static string Related(IReadOnlyList<RelationshipRequirement> relationships, SqlStatement statement, string alias)
+    {
+        var options = new List<string> { $"{alias}.shard_key NOT LIKE {PatientKeyPattern}" };
+        options.AddRange(relationships.Select(r => RelatedBy(r, statement, alias)));
+        options.AddRange(relationships.Select(r => r.AuthorOrganization).Distinct(StringComparer.Ordinal).Select(o => AuthoredBy(o, statement, alias)));
+        return "(" + string.Join(" OR ", options) + ")";
+    }
+
+    private static string RelatedBy(RelationshipRequirement relationship, SqlStatement statement, string alias)
     {
         // shard_key is 'Patient/' + id: the id starts at the 9th character (1-based in both dialects).
         var organizations = string.Join(", ", relationship.Organizations.Select(statement.Add));
-        return $"({alias}.shard_key NOT LIKE {PatientKeyPattern}"
-            + $" OR EXISTS (SELECT 1 FROM {relationship.Table} rel WHERE rel.{relationship.PatientColumn} = substr({alias}.shard_key, 9)"
-            + $" AND rel.{relationship.OrganizationColumn} IN ({organizations}))"
-            + $" OR {AuthoredBy(relationship.AuthorOrganization, statement, alias)})";
+        return $"EXISTS (SELECT 1 FROM {relationship.Table} rel WHERE rel.{relationship.PatientColumn} = substr({alias}.shard_key, 9)"
+            + $" AND rel.{relationship.OrganizationColumn} IN ({organizations}))";
     }
 
     private static string AuthoredBy(string organization, SqlStatement statement, string alias) =>
