@@ -1,20 +1,38 @@
 using Kakehashi.Fhir.Errors;
 using Kakehashi.Fhir.Security;
+using Kakehashi.Platform.Endpoints;
 using Kakehashi.Platform.Security;
 
 namespace Kakehashi.Platform.Eligibility;
 
 /// <summary>
-/// Who may check eligibility and who may upload qualifications, decided as the FHIR guard
-/// decides (role policy ∩ SMART scopes), plus the kind of organization: checks are made at
-/// medical institutions and pharmacies (or by the operator's own system), uploads by insurers.
+/// Who may check eligibility and who may upload qualifications: what the FHIR policy decides
+/// (role policy ∩ SMART scopes, declared for the JSON endpoints as <see cref="Check"/> and
+/// <see cref="Upload"/>), plus the kind of organization: checks are made at medical
+/// institutions and pharmacies (or by the operator's own system), uploads by insurers.
 /// </summary>
 public sealed class EligibilityAccess(AccessPolicy policy)
 {
     /// <summary>Checks run as the operation <c>CoverageEligibilityRequest/$submit</c> does: read and update on CoverageEligibilityRequest.</summary>
+    public static readonly FhirGrant Check = new("CoverageEligibilityRequest", "ru");
+
+    public const string CheckPurpose = "check eligibility";
+
+    /// <summary>Uploads write Patient and Coverage resources: create and update on both.</summary>
+    public static readonly FhirGrant[] Upload = [new("Coverage", "cu"), new("Patient", "cu")];
+
+    public const string UploadPurpose = "register qualifications";
+
+    /// <summary>For the FHIR operation, which the endpoint filter does not guard.</summary>
     public void AuthorizeCheck(AccessContext caller)
     {
-        Require(caller, "CoverageEligibilityRequest", "ru", "check eligibility");
+        CallerGrants.Require(policy, caller, Check.ResourceType, Check.Actions, CheckPurpose);
+        RequireReception(caller);
+    }
+
+    /// <summary>Checks are made at the reception of medical institutions and pharmacies.</summary>
+    public static void RequireReception(AccessContext caller)
+    {
         if (caller.Role != KnownRoles.System && !KnownOrganizationKinds.UsesInstitutionCode(caller.OrganizationKind ?? ""))
         {
             throw FhirException.Forbidden("Eligibility is checked by medical institutions and pharmacies (their reception), not by a " + (caller.OrganizationKind ?? "caller without organization") + ".");
@@ -30,11 +48,9 @@ public sealed class EligibilityAccess(AccessPolicy policy)
         }
     }
 
-    /// <summary>Uploads write Patient and Coverage resources: create and update on both.</summary>
-    public void AuthorizeUpload(AccessContext caller)
+    /// <summary>Qualifications come from the insurers that hold them.</summary>
+    public static void RequireInsurer(AccessContext caller)
     {
-        Require(caller, "Coverage", "cu", "register qualifications");
-        Require(caller, "Patient", "cu", "register insured persons");
         if (caller.Role != KnownRoles.System && caller.OrganizationKind != KnownOrganizationKinds.Insurer)
         {
             throw FhirException.Forbidden("Qualifications are uploaded by insurers.");
@@ -50,27 +66,4 @@ public sealed class EligibilityAccess(AccessPolicy policy)
             throw FhirException.NotFound("No such job.");
         }
     }
-
-    private void Require(AccessContext caller, string type, string actions, string what)
-    {
-        foreach (var action in actions)
-        {
-            if (!policy.Allows(caller.Role, type, action))
-            {
-                throw FhirException.Forbidden($"The role '{caller.Role}' may not {what}.");
-            }
-
-            var context = caller.Kind switch
-            {
-                CallerKind.System => "system",
-                CallerKind.Patient => "patient",
-                _ => "user",
-            };
-            if (!caller.Scopes.Any(s => s.Context == context && s.Grants(type, action)))
-            {
-                throw FhirException.Forbidden($"The access token's scopes do not allow to {what} ({context}/{type}.{actions}).");
-            }
-        }
-    }
-
 }

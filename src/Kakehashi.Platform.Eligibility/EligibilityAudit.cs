@@ -4,9 +4,9 @@ using Kakehashi.Platform.Audit;
 namespace Kakehashi.Platform.Eligibility;
 
 /// <summary>
-/// Audit rows for the eligibility endpoints outside the FHIR dispatcher (whose guard audits
-/// the FHIR operation). A row names the caller, the patient found (a reference, never a name,
-/// number or birth date) and the outcome; the request body is not recorded.
+/// Audit rows for the eligibility jobs, which run after their request has been answered (the
+/// endpoint filter audits the requests themselves). A row names the caller, the patient found
+/// (a reference, never a name, number or birth date) and the outcome; the input is not recorded.
 /// </summary>
 public sealed class EligibilityAudit(AuditLog log, TimeProvider time)
 {

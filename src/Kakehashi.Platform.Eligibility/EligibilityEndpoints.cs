@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Kakehashi.Fhir.Errors;
-using Kakehashi.Platform.Audit;
+using Kakehashi.Platform.Endpoints;
 using Kakehashi.Platform.Hosting;
-using Kakehashi.Platform.Security;
 using Microsoft.Extensions.Options;
 
 namespace Kakehashi.Platform.Eligibility;
@@ -12,7 +11,8 @@ namespace Kakehashi.Platform.Eligibility;
 /// The compact JSON endpoints (docs/eligibility.md): one check at <c>POST /eligibility/check</c>,
 /// bulk pre-checks at <c>/eligibility/prechecks</c> and qualification uploads at
 /// <c>/eligibility/uploads</c> (asynchronous: 202 with a job id, then GET the job). Authorized as
-/// the FHIR operations are, audited without any patient data beyond the reference of the patient.
+/// the FHIR operations are and audited by the endpoint filter, whose rows name the patients
+/// found (a reference, never a name, number or birth date); the bodies are not recorded.
 /// </summary>
 public static class EligibilityEndpoints
 {
@@ -21,21 +21,27 @@ public static class EligibilityEndpoints
 
     public static void MapEligibilityEndpoints(this WebApplication app)
     {
-        app.MapPost("/eligibility/check", CheckAsync);
-        app.MapPost("/eligibility/prechecks", SubmitPrecheckAsync);
-        app.MapGet("/eligibility/prechecks/{id}", (HttpContext http, string id, int? offset, int? count, CallerResolver callers, EligibilityAccess access, EligibilityJobs jobs, EligibilityAudit audit) =>
-            ReadJobAsync(http, id, EligibilityJob.Precheck, offset, count, callers, access, jobs, audit));
-        app.MapPost("/eligibility/uploads", SubmitUploadAsync);
-        app.MapGet("/eligibility/uploads/{id}", (HttpContext http, string id, int? offset, int? count, CallerResolver callers, EligibilityAccess access, EligibilityJobs jobs, EligibilityAudit audit) =>
-            ReadJobAsync(http, id, EligibilityJob.Upload, offset, count, callers, access, jobs, audit));
+        var eligibility = app.MapGuardedGroup("/eligibility");
+        eligibility.MapPost("/check", CheckAsync).RequireAccess(Checking("eligibility-check"));
+        eligibility.MapPost("/prechecks", SubmitPrecheckAsync).RequireAccess(Checking("eligibility-precheck-submit"));
+        eligibility.MapGet("/prechecks/{id}", (HttpContext http, string id, int? offset, int? count, EligibilityJobs jobs) =>
+            ReadJobAsync(http, id, EligibilityJob.Precheck, offset, count, jobs)).RequireAccess(Checking("eligibility-precheck-results"));
+        eligibility.MapPost("/uploads", SubmitUploadAsync).RequireAccess(Uploading("eligibility-upload-submit"));
+        eligibility.MapGet("/uploads/{id}", (HttpContext http, string id, int? offset, int? count, EligibilityJobs jobs) =>
+            ReadJobAsync(http, id, EligibilityJob.Upload, offset, count, jobs)).RequireAccess(Uploading("eligibility-upload-results"));
     }
 
-    private static async Task SubmitPrecheckAsync(
-        HttpContext http, CallerResolver callers, EligibilityAccess access, EligibilityJobs jobs, EligibilityJobWorker worker,
-        IOptions<EligibilityOptions> options, IOptions<KakehashiOptions> limits)
+    private static EndpointAccess Checking(string interaction) =>
+        EndpointAccess.AsFhir(interaction, "E", EligibilityAccess.CheckPurpose, EligibilityAccess.Check);
+
+    private static EndpointAccess Uploading(string interaction) =>
+        EndpointAccess.AsFhir(interaction, "E", EligibilityAccess.UploadPurpose, EligibilityAccess.Upload);
+
+    private static async Task<IResult> SubmitPrecheckAsync(
+        HttpContext http, EligibilityJobs jobs, EligibilityJobWorker worker, IOptions<EligibilityOptions> options, IOptions<KakehashiOptions> limits)
     {
-        var caller = await callers.ResolveAsync(http);
-        access.AuthorizeCheck(caller);
+        var caller = http.Caller();
+        EligibilityAccess.RequireReception(caller);
         var input = await JsonBodies.ReadBytesAsync(http, limits.Value.Limits.MaxBodyBytes, json: true);
         PrecheckRequest request;
         try
@@ -56,14 +62,13 @@ public static class EligibilityEndpoints
         var job = await jobs.CreateAsync(EligibilityJob.Precheck, "json", caller, count, input, http.RequestAborted);
         worker.Wake();
         http.Response.Headers.Location = "/eligibility/prechecks/" + job.Id;
-        await JsonBodies.WriteAsync(http, job.ToOutput(), EligibilityJson.Relaxed.JobOutput, StatusCodes.Status202Accepted);
+        return new JsonBodyResult<JobOutput>(job.ToOutput(), EligibilityJson.Relaxed.JobOutput, StatusCodes.Status202Accepted);
     }
 
-    private static async Task SubmitUploadAsync(
-        HttpContext http, CallerResolver callers, EligibilityAccess access, EligibilityJobs jobs, EligibilityJobWorker worker, IOptions<KakehashiOptions> limits)
+    private static async Task<IResult> SubmitUploadAsync(HttpContext http, EligibilityJobs jobs, EligibilityJobWorker worker, IOptions<KakehashiOptions> limits)
     {
-        var caller = await callers.ResolveAsync(http);
-        access.AuthorizeUpload(caller);
+        var caller = http.Caller();
+        EligibilityAccess.RequireInsurer(caller);
         var format = UploadRows.Format(http.Request.ContentType)
             ?? throw FhirException.UnsupportedMediaType("Upload text/csv (the documented layout) or application/fhir+ndjson (one Patient or Coverage per line).");
         var input = await JsonBodies.ReadBytesAsync(http, limits.Value.Limits.MaxBodyBytes, json: false);
@@ -77,20 +82,19 @@ public static class EligibilityEndpoints
         var job = await jobs.CreateAsync(EligibilityJob.Upload, format, caller, total, input, http.RequestAborted);
         worker.Wake();
         http.Response.Headers.Location = "/eligibility/uploads/" + job.Id;
-        await JsonBodies.WriteAsync(http, job.ToOutput(), EligibilityJson.Relaxed.JobOutput, StatusCodes.Status202Accepted);
+        return new JsonBodyResult<JobOutput>(job.ToOutput(), EligibilityJson.Relaxed.JobOutput, StatusCodes.Status202Accepted);
     }
 
-    private static async Task ReadJobAsync(
-        HttpContext http, string id, string kind, int? offset, int? count, CallerResolver callers, EligibilityAccess access, EligibilityJobs jobs, EligibilityAudit audit)
+    private static async Task<IResult> ReadJobAsync(HttpContext http, string id, string kind, int? offset, int? count, EligibilityJobs jobs)
     {
-        var caller = await callers.ResolveAsync(http);
+        var request = http.Guarded();
         if (kind == EligibilityJob.Precheck)
         {
-            access.AuthorizeCheck(caller);
+            EligibilityAccess.RequireReception(request.Caller);
         }
         else
         {
-            access.AuthorizeUpload(caller);
+            EligibilityAccess.RequireInsurer(request.Caller);
         }
 
         var job = await jobs.FindAsync(id, http.RequestAborted);
@@ -99,7 +103,7 @@ public static class EligibilityEndpoints
             throw FhirException.NotFound("No such job.");
         }
 
-        EligibilityAccess.AuthorizeJobRead(caller, job.OrganizationCode);
+        EligibilityAccess.AuthorizeJobRead(request.Caller, job.OrganizationCode);
         var from = Math.Max(0, offset ?? 0);
         var size = Math.Clamp(count ?? 1000, 1, 1000);
         var rows = await jobs.RowsAsync(id, from, size, http.RequestAborted);
@@ -111,48 +115,31 @@ public static class EligibilityEndpoints
         var next = rows.Count == size ? $"/eligibility/{kind}s/{id}?offset={rows[^1].Row.ToString(CultureInfo.InvariantCulture)}&count={size.ToString(CultureInfo.InvariantCulture)}" : null;
         if (kind == EligibilityJob.Precheck)
         {
-            // Results name patients: reading them is audited like the checks themselves.
-            var patients = output.Select(r => r.Detail.TryGetProperty("patient", out var p) && p.TryGetProperty("id", out var pid) ? "Patient/" + pid.GetString() : null);
-            await audit.RecordAsync(caller, Guid.NewGuid().ToString("N"), "eligibility-precheck-results", "eligibility/prechecks/" + id, 200, patients, http.RequestAborted);
-        }
-
-        await JsonBodies.WriteAsync(http, job.ToOutput(output, next), EligibilityJson.Relaxed.JobOutput);
-    }
-    private static async Task CheckAsync(
-        HttpContext http, CallerResolver callers, EligibilityAccess access, EligibilityRequests requests, EligibilityChecker checker, EligibilityAudit audit)
-    {
-        var caller = await callers.ResolveAsync(http);
-        var requestId = Guid.NewGuid().ToString("N");
-        var outer = AuditScope.Current;
-        AuditScope.Current = EligibilityAudit.Scope(caller, requestId, "CoverageEligibilityRequest", "eligibility-check");
-        var status = 500;
-        string? patient = null;
-        var audited = false;
-        try
-        {
-            access.AuthorizeCheck(caller);
-            var body = await JsonBodies.ReadAsync(http, EligibilityJson.Relaxed.CheckRequest, MaxCheckBytes);
-            var query = requests.FromJson(body, caller);
-            var result = await checker.CheckAsync(query, caller, ("insuranceCard.insurerNumber", "insuranceCard.birthDate"), http.RequestAborted);
-            patient = result.Match is { } match ? "Patient/" + match.Qualification.PatientId : null;
-            status = 200;
-            // Audited before the answer leaves: no patient data is shown without its audit row.
-            await audit.RecordAsync(caller, requestId, "eligibility-check", "eligibility/check", status, [patient], http.RequestAborted);
-            audited = true;
-            await JsonBodies.WriteAsync(http, EligibilityAnswers.ToJson(result), EligibilityJson.Relaxed.CheckResponse);
-        }
-        catch (FhirException e)
-        {
-            status = (int)e.Status;
-            throw;
-        }
-        finally
-        {
-            AuditScope.Current = outer;
-            if (!audited)
+            // Results name patients: reading them is audited against each, like the checks themselves.
+            foreach (var row in output)
             {
-                await audit.RecordAsync(caller, requestId, "eligibility-check", "eligibility/check", status, [patient], CancellationToken.None);
+                if (row.Detail.TryGetProperty("patient", out var patient) && patient.TryGetProperty("id", out var patientId) && patientId.GetString() is { } value)
+                {
+                    request.AddPatient(value);
+                }
             }
         }
+
+        return new JsonBodyResult<JobOutput>(job.ToOutput(output, next), EligibilityJson.Relaxed.JobOutput);
+    }
+
+    private static async Task<IResult> CheckAsync(HttpContext http, EligibilityRequests requests, EligibilityChecker checker)
+    {
+        var request = http.Guarded();
+        EligibilityAccess.RequireReception(request.Caller);
+        var body = await JsonBodies.ReadAsync(http, EligibilityJson.Relaxed.CheckRequest, MaxCheckBytes);
+        var query = requests.FromJson(body, request.Caller);
+        var result = await checker.CheckAsync(query, request.Caller, ("insuranceCard.insurerNumber", "insuranceCard.birthDate"), http.RequestAborted);
+        if (result.Match is { } match)
+        {
+            request.AddPatient(match.Qualification.PatientId);
+        }
+
+        return new JsonBodyResult<CheckResponse>(EligibilityAnswers.ToJson(result), EligibilityJson.Relaxed.CheckResponse);
     }
 }

@@ -3,6 +3,7 @@ using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Errors;
 using Kakehashi.Fhir.Security;
 using Kakehashi.Platform.Audit;
+using Kakehashi.Platform.Endpoints;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
@@ -11,98 +12,75 @@ namespace Kakehashi.Platform.Security;
 /// <summary>
 /// The security administrator's JSON API (docs/security/admin-api.md): organizations, accounts,
 /// system clients, inactivity, and the audit trail. A security administrator manages their own
-/// organization (an operator's administrator, or the operator's system, manages all); patients
-/// read who accessed their own data at <c>/me/access-log</c>.
+/// organization (an operator's administrator, or the operator's system, manages all). The
+/// endpoint filter admits security administrators and the operator's systems and audits every
+/// call; the organization rules, which depend on the body or the row, stay here.
 /// </summary>
 public static class AdminEndpoints
 {
     public static void MapAdmin(this WebApplication app)
     {
-        var admin = app.MapGroup("/admin");
-        admin.MapPost("/organizations", CreateOrganizationAsync);
-        admin.MapGet("/organizations", async (HttpContext http, CallerResolver callers, SecurityStore store) =>
+        var admin = app.MapGuardedGroup("/admin");
+        admin.MapPost("/organizations", CreateOrganizationAsync).RequireAccess(Administering("organization-create", "C"));
+        admin.MapGet("/organizations", async (HttpContext http, SecurityStore store) =>
+            Results.Ok(await store.ListOrganizationsAsync(http.RequestAborted))).RequireAccess(Administering("organization-list", "R"));
+        admin.MapPost("/accounts", CreateAccountAsync).RequireAccess(Administering("account-create", "C"));
+        admin.MapGet("/accounts", ListAccountsAsync).RequireAccess(Administering("account-list", "R"));
+        admin.MapPost("/accounts/{id}/disable", (HttpContext http, string id, StatusChange? body, SecurityStore store) =>
+            SetAccountAsync(http, id, body?.Reason ?? "disabled by a security administrator", store)).RequireAccess(Administering("account-disable", "U"));
+        admin.MapPost("/accounts/{id}/enable", (HttpContext http, string id, SecurityStore store) =>
+            SetAccountAsync(http, id, null, store)).RequireAccess(Administering("account-enable", "U"));
+        admin.MapPost("/clients", CreateClientAsync).RequireAccess(Administering("client-create", "C"));
+        admin.MapGet("/clients", async (HttpContext http, SecurityStore store) =>
         {
-            await RequireAdminAsync(http, callers, null);
-            return Results.Ok(await store.ListOrganizationsAsync(http.RequestAborted));
-        });
-        admin.MapPost("/accounts", CreateAccountAsync);
-        admin.MapGet("/accounts", ListAccountsAsync);
-        admin.MapPost("/accounts/{id}/disable", (HttpContext http, string id, StatusChange? body, CallerResolver callers, SecurityStore store) =>
-            SetAccountAsync(http, id, body?.Reason ?? "disabled by a security administrator", callers, store));
-        admin.MapPost("/accounts/{id}/enable", (HttpContext http, string id, CallerResolver callers, SecurityStore store) =>
-            SetAccountAsync(http, id, null, callers, store));
-        admin.MapPost("/clients", CreateClientAsync);
-        admin.MapGet("/clients", async (HttpContext http, CallerResolver callers, SecurityStore store) =>
-        {
-            var caller = await RequireAdminAsync(http, callers, null);
+            var caller = http.Caller();
             var clients = await store.ListClientsAsync(ManagesAll(caller) ? null : caller.OrganizationCode, http.RequestAborted);
             return Results.Ok(clients.Select(c => new { c.ClientId, c.OrganizationCode, c.Role, c.DisplayName, c.Scopes, c.LastUsedAt, c.DisabledAt, c.DisabledReason }));
-        });
-        admin.MapPost("/clients/{id}/disable", (HttpContext http, string id, StatusChange? body, CallerResolver callers, SecurityStore store) =>
-            SetClientAsync(http, id, body?.Reason ?? "disabled by a security administrator", callers, store));
-        admin.MapPost("/clients/{id}/enable", (HttpContext http, string id, CallerResolver callers, SecurityStore store) =>
-            SetClientAsync(http, id, null, callers, store));
-        admin.MapPost("/disable-inactive", async (HttpContext http, CallerResolver callers, SecurityStore store, IOptions<SecurityOptions> options) =>
+        }).RequireAccess(Administering("client-list", "R"));
+        admin.MapPost("/clients/{id}/disable", (HttpContext http, string id, StatusChange? body, SecurityStore store) =>
+            SetClientAsync(http, id, body?.Reason ?? "disabled by a security administrator", store)).RequireAccess(Administering("client-disable", "U"));
+        admin.MapPost("/clients/{id}/enable", (HttpContext http, string id, SecurityStore store) =>
+            SetClientAsync(http, id, null, store)).RequireAccess(Administering("client-enable", "U"));
+        admin.MapPost("/disable-inactive", async (HttpContext http, SecurityStore store, IOptions<SecurityOptions> options) =>
         {
-            var caller = await RequireAdminAsync(http, callers, null);
-            if (!ManagesAll(caller))
+            if (!ManagesAll(http.Caller()))
             {
                 throw FhirException.Forbidden("Only the operator disables inactive accounts across organizations; this runs daily by itself.");
             }
 
             return Results.Ok(new { disabled = await store.DisableInactiveAsync(options.Value.InactiveDays, http.RequestAborted) });
-        });
-        admin.MapGet("/audit", async (HttpContext http, CallerResolver callers, AuditLog audit, string? patient, string? agent, DateTimeOffset? since, int? count) =>
+        }).RequireAccess(Administering("disable-inactive", "U"));
+        admin.MapGet("/audit", async (HttpContext http, AuditLog audit, string? patient, string? agent, DateTimeOffset? since, int? count) =>
         {
-            var caller = await RequireAdminAsync(http, callers, null);
-            var entries = await audit.SearchAsync(patient, agent, ManagesAll(caller) ? null : caller.OrganizationCode, since, count ?? 100, http.RequestAborted);
+            var request = http.Guarded();
+            // Who accessed a patient's data is about that patient: the search shows in their own access log.
+            request.AddPatientReference(patient);
+            var entries = await audit.SearchAsync(patient, agent, ManagesAll(request.Caller) ? null : request.Caller.OrganizationCode, since, count ?? 100, http.RequestAborted);
             return Results.Ok(entries.Select(e => new { index = e.Index, e.Record, hash = e.Hash }));
-        });
-        admin.MapGet("/alerts", async (HttpContext http, CallerResolver callers, Consent.EmergencyAccessStore alerts, bool? open) =>
+        }).RequireAccess(Administering("audit-search", "R"));
+        admin.MapGet("/alerts", async (HttpContext http, Consent.EmergencyAccessStore alerts, bool? open) =>
         {
-            var caller = await RequireAdminAsync(http, callers, null);
+            var caller = http.Caller();
             return Results.Ok(await alerts.ListAlertsAsync(ManagesAll(caller) ? null : caller.OrganizationCode, open ?? false, http.RequestAborted));
-        });
-        admin.MapPost("/alerts/{id}/acknowledge", async (HttpContext http, string id, CallerResolver callers, Consent.EmergencyAccessStore alerts, TimeProvider time) =>
+        }).RequireAccess(Administering("alert-list", "R"));
+        admin.MapPost("/alerts/{id}/acknowledge", async (HttpContext http, string id, Consent.EmergencyAccessStore alerts, TimeProvider time) =>
         {
             var alert = await alerts.FindAlertAsync(id, http.RequestAborted) ?? throw FhirException.NotFound($"Alert {id} is not known.");
-            var caller = await RequireAdminAsync(http, callers, alert.OrganizationCode);
+            var caller = RequireOrganization(http, alert.OrganizationCode);
             await alerts.AcknowledgeAsync(id, caller.Subject, time.GetUtcNow(), http.RequestAborted);
             return Results.NoContent();
-        });
-        admin.MapGet("/audit/verify", async (HttpContext http, CallerResolver callers, AuditLog audit) =>
-        {
-            await RequireAdminAsync(http, callers, null);
-            return Results.Ok(await audit.VerifyAsync(http.RequestAborted));
-        });
-
-        app.MapGet("/me/access-log", async (HttpContext http, CallerResolver callers, AuditLog audit, DateTimeOffset? since) =>
-        {
-            var caller = await callers.ResolveAsync(http);
-            if (caller.Role != KnownRoles.Patient || caller.PatientId is null)
-            {
-                throw FhirException.Forbidden("The access log of a patient's data is shown to that patient.");
-            }
-
-            var entries = await audit.SearchAsync("Patient/" + caller.PatientId, null, null, since, 500, http.RequestAborted);
-            return Results.Ok(entries.Where(e => e.Record.Agent != caller.Subject).Select(e => new
-            {
-                when = e.Record.RecordedAt,
-                organization = e.Record.Organization,
-                jobType = e.Record.JobType,
-                action = e.Record.Action,
-                what = e.Record.Interaction + " " + e.Record.Resource,
-                outcome = e.Record.Outcome,
-                emergency = e.Record.Emergency,
-                reason = e.Record.Reason,
-            }));
-        });
+        }).RequireAccess(Administering("alert-acknowledge", "U"));
+        admin.MapGet("/audit/verify", async (HttpContext http, AuditLog audit) =>
+            Results.Ok(await audit.VerifyAsync(http.RequestAborted))).RequireAccess(Administering("audit-verify", "R"));
     }
 
-    private static async Task<IResult> CreateOrganizationAsync(HttpContext http, OrganizationRequest body, CallerResolver callers, SecurityStore store)
+    /// <summary>The admin API is outside the FHIR policy: security administrators and the operator's systems, by role alone.</summary>
+    private static EndpointAccess Administering(string interaction, string action) =>
+        EndpointAccess.ForRoles(interaction, action, "administer security", KnownRoles.SecurityAdministrator, KnownRoles.System);
+
+    private static async Task<IResult> CreateOrganizationAsync(HttpContext http, OrganizationRequest body, SecurityStore store)
     {
-        var caller = await RequireAdminAsync(http, callers, null);
-        if (!ManagesAll(caller))
+        if (!ManagesAll(http.Caller()))
         {
             throw FhirException.Forbidden("Only the operator registers organizations.");
         }
@@ -129,9 +107,9 @@ public static class AdminEndpoints
             : throw FhirException.Conflict($"Organization {body.Code} already exists.");
     }
 
-    private static async Task<IResult> CreateAccountAsync(HttpContext http, AccountRequest body, CallerResolver callers, SecurityStore store, IOptions<SecurityOptions> options)
+    private static async Task<IResult> CreateAccountAsync(HttpContext http, AccountRequest body, SecurityStore store, IOptions<SecurityOptions> options)
     {
-        var caller = await RequireAdminAsync(http, callers, body.OrganizationCode);
+        RequireOrganization(http, body.OrganizationCode);
         var organization = await store.FindOrganizationAsync(body.OrganizationCode ?? "", http.RequestAborted)
             ?? throw FhirException.BadRequest($"Organization '{body.OrganizationCode}' is not registered.");
         if (!KnownRoles.JobTypes.Contains(body.JobType) && body.JobType != KnownRoles.Patient)
@@ -169,13 +147,12 @@ public static class AdminEndpoints
         var account = new Account(Guid.NewGuid().ToString("D"), body.Username, organization.Code, body.JobType, body.PatientId, body.DisplayName ?? body.Username,
             PasswordHasher.Hash(body.Password, options.Value.PasswordIterations), totp, 0, null, store.Now, null, null, null);
         await store.AddAccountAsync(account, http.RequestAborted);
-        _ = caller;
         return Results.Created("/admin/accounts/" + account.Id, new { account.Id, account.Username, account.OrganizationCode, account.JobType, account.PatientId, totpSecret = totp });
     }
 
-    private static async Task<IResult> ListAccountsAsync(HttpContext http, CallerResolver callers, SecurityStore store, IOptions<SecurityOptions> options, string? organization, bool? inactive)
+    private static async Task<IResult> ListAccountsAsync(HttpContext http, SecurityStore store, IOptions<SecurityOptions> options, string? organization, bool? inactive)
     {
-        var caller = await RequireAdminAsync(http, callers, organization);
+        var caller = RequireOrganization(http, organization);
         var accounts = await store.ListAccountsAsync(ManagesAll(caller) ? organization : caller.OrganizationCode, http.RequestAborted);
         var cutoff = store.Now - TimeSpan.FromDays(options.Value.InactiveDays);
         return Results.Ok(accounts
@@ -183,17 +160,17 @@ public static class AdminEndpoints
             .Select(a => new { a.Id, a.Username, a.OrganizationCode, a.JobType, a.PatientId, a.DisplayName, a.LastUsedAt, a.DisabledAt, a.DisabledReason, locked = a.LockedUntil > store.Now }));
     }
 
-    private static async Task<IResult> SetAccountAsync(HttpContext http, string id, string? reason, CallerResolver callers, SecurityStore store)
+    private static async Task<IResult> SetAccountAsync(HttpContext http, string id, string? reason, SecurityStore store)
     {
         var account = await store.FindAccountAsync(id, http.RequestAborted) ?? throw FhirException.NotFound($"Account {id} is not known.");
-        await RequireAdminAsync(http, callers, account.OrganizationCode);
+        RequireOrganization(http, account.OrganizationCode);
         await store.SetAccountDisabledAsync(id, reason, http.RequestAborted);
         return Results.NoContent();
     }
 
-    private static async Task<IResult> CreateClientAsync(HttpContext http, ClientRequest body, CallerResolver callers, SecurityStore store)
+    private static async Task<IResult> CreateClientAsync(HttpContext http, ClientRequest body, SecurityStore store)
     {
-        await RequireAdminAsync(http, callers, body.OrganizationCode);
+        RequireOrganization(http, body.OrganizationCode);
         var organization = await store.FindOrganizationAsync(body.OrganizationCode ?? "", http.RequestAborted)
             ?? throw FhirException.BadRequest($"Organization '{body.OrganizationCode}' is not registered.");
         if (!KnownRoles.All.Contains(body.Role) || body.Role == KnownRoles.Patient)
@@ -238,22 +215,18 @@ public static class AdminEndpoints
         return Results.Created("/admin/clients/" + body.ClientId, new { body.ClientId, organization.Code, body.Role, body.Scopes });
     }
 
-    private static async Task<IResult> SetClientAsync(HttpContext http, string id, string? reason, CallerResolver callers, SecurityStore store)
+    private static async Task<IResult> SetClientAsync(HttpContext http, string id, string? reason, SecurityStore store)
     {
         var client = await store.FindClientAsync(id, http.RequestAborted) ?? throw FhirException.NotFound($"Client {id} is not known.");
-        await RequireAdminAsync(http, callers, client.OrganizationCode);
+        RequireOrganization(http, client.OrganizationCode);
         await store.SetClientDisabledAsync(id, reason, http.RequestAborted);
         return Results.NoContent();
     }
 
-    private static async Task<AccessContext> RequireAdminAsync(HttpContext http, CallerResolver callers, string? organizationCode)
+    /// <summary>The caller, refused unless it manages <paramref name="organizationCode"/> (null: no particular organization).</summary>
+    private static AccessContext RequireOrganization(HttpContext http, string? organizationCode)
     {
-        var caller = await callers.ResolveAsync(http);
-        if (caller.Role is not (KnownRoles.SecurityAdministrator or KnownRoles.System))
-        {
-            throw FhirException.Forbidden("Only security administrators may do this.");
-        }
-
+        var caller = http.Caller();
         if (organizationCode is not null && !ManagesAll(caller) && organizationCode != caller.OrganizationCode)
         {
             throw FhirException.Forbidden("A security administrator manages the accounts of their own organization.");
@@ -264,7 +237,6 @@ public static class AdminEndpoints
 
     private static bool ManagesAll(AccessContext caller) =>
         caller.Role == KnownRoles.System || caller.OrganizationKind == KnownOrganizationKinds.Operator;
-
 
     public sealed record OrganizationRequest(string? Code, string Kind, string Name);
 

@@ -180,6 +180,7 @@ public static class SecurityExtensions
         }
 
         app.MapAdmin();
+        app.MapMe();
         return app;
     }
 }
