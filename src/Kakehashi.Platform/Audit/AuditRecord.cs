@@ -37,6 +37,14 @@ public sealed record AuditRecord(
             what.Patient, what.Action, what.Interaction, what.Resource, what.Query, what.Outcome,
             emergency ? EmergencyPurpose : caller.PurposeOfUse, emergency, what.Reason);
     }
+
+    /// <summary>
+    /// A row with no authenticated caller: the server's own work (agent <c>kakehashi-server</c>,
+    /// kind <c>server</c>) or an attempt by nobody known (<c>anonymous</c>, <c>unknown</c>).
+    /// </summary>
+    public static AuditRecord WithoutCaller(string agent, string kind, string purpose, DateTimeOffset recordedAt, string requestId, AuditedAccess what) =>
+        new(recordedAt, requestId, agent, kind, null, null, kind,
+            what.Patient, what.Action, what.Interaction, what.Resource, what.Query, what.Outcome, purpose, false, what.Reason);
 }
 
 /// <summary>A stored row: its place in the chain and its hash.</summary>

@@ -76,24 +76,11 @@ public sealed class AuditedResourceStore(SqlResourceStore inner, AuditLog log, T
                 var resources = string.Join(' ', group.Select(w => w.ResourceType + "/" + w.Id + "/_history/" + w.VersionId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
                 var methods = group.Select(w => w.Method).Distinct().ToList();
                 var action = methods.Count == 1 ? methods[0] switch { "POST" => "C", "DELETE" => "D", _ => "U" } : "E";
-                var caller = scope?.Caller;
-                records.Add(new AuditRecord(
-                    now,
-                    scope?.RequestId ?? "server",
-                    caller?.Subject ?? "kakehashi-server",
-                    caller?.Kind.ToString().ToLowerInvariant() ?? "server",
-                    caller?.ClientId,
-                    caller?.OrganizationCode,
-                    caller?.Role ?? "server",
-                    group.Key,
-                    action,
-                    scope?.Interaction.Name ?? "write",
-                    resources,
-                    scope?.Query,
-                    200,
-                    caller?.PurposeOfUse ?? "HOPERAT",
-                    caller?.Emergency ?? false,
-                    null));
+                var what = new AuditedAccess { Patient = group.Key, Action = action, Interaction = scope?.Interaction.Name ?? "write", Resource = resources, Query = scope?.Query, Outcome = 200 };
+                var requestId = scope?.RequestId ?? "server";
+                records.Add(scope?.Caller is { } caller
+                    ? AuditRecord.ByCaller(caller, now, requestId, what)
+                    : AuditRecord.WithoutCaller("kakehashi-server", "server", "HOPERAT", now, requestId, what));
             }
 
             return records;

@@ -170,10 +170,12 @@ public sealed class CallerResolver(SecurityStore store, Audit.AuditLog audit, Ti
     private async Task<FhirException> UnauthorizedAsync(HttpContext context, AccessContext? caller, string message)
     {
         var resource = context.Request.Path.Value is { Length: > 0 } path ? path : "/";
-        await audit.AppendAsync([new Audit.AuditRecord(
-            time.GetUtcNow(), context.TraceIdentifier, caller?.Subject ?? "anonymous", caller is null ? "unknown" : caller.Kind.ToString().ToLowerInvariant(),
-            caller?.ClientId, caller?.OrganizationCode, caller?.Role ?? "unknown", null, "E", "authenticate", resource, null,
-            (int)HttpStatusCode.Unauthorized, caller?.PurposeOfUse ?? "TREAT", false, message)], context.RequestAborted);
+        var attempt = new Audit.AuditedAccess { Action = "E", Interaction = "authenticate", Resource = resource, Outcome = (int)HttpStatusCode.Unauthorized, Reason = message };
+        await audit.AppendAsync(
+            [caller is null
+                ? Audit.AuditRecord.WithoutCaller("anonymous", "unknown", "TREAT", time.GetUtcNow(), context.TraceIdentifier, attempt)
+                : Audit.AuditRecord.ByCaller(caller, time.GetUtcNow(), context.TraceIdentifier, attempt)],
+            context.RequestAborted);
 
         // The error middleware clears the response before writing the outcome; add the challenge when it is sent.
         context.Response.OnStarting(() =>
