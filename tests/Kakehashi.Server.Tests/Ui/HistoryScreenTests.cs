@@ -79,6 +79,40 @@ public sealed class HistoryScreenTests(UiServerFixture server)
     }
 
     [Fact]
+    public async Task ASlowAnswerForTheFirstPatient_IsNeverDrawnAboveTheNextPatientsRecords()
+    {
+        var hospital = await server.CreateOrganizationAsync("hospital");
+        var doctor = await server.CreateAccountAsync("doctor", hospital);
+        var first = await PatientWithHistoryAsync();
+        using var insurerClient = server.CreateClient(await server.RegisterClientAsync("insurer-staff", "insurer"));
+        var second = await EligibilityData.CreatePatientAsync(insurerClient, "1975-05-05", "佐藤", "一郎");
+        await TestConsents.GrantAsync(server.Client, first, hospital, "medication");
+
+        var page = await UiSignIn.SignInAsync(server, doctor, "/ui/#/history");
+        // The first patient's record arrives late: after the second patient's screen is drawn.
+        var released = new TaskCompletionSource();
+        await page.RouteAsync($"**/fhir/Patient/{first}", async route =>
+        {
+            await released.Task;
+            await route.ContinueAsync();
+        });
+        var firstRequested = page.WaitForRequestAsync(r => r.Url.EndsWith($"/fhir/Patient/{first}", StringComparison.Ordinal));
+        await page.EvaluateAsync($"location.hash = '#/history/{first}'");
+        await firstRequested;
+        await page.EvaluateAsync($"location.hash = '#/history/{second}'");
+        await Expect(page.Locator("#patient-card")).ToContainTextAsync("佐藤 一郎");
+
+        var firstAnswered = page.WaitForResponseAsync(r => r.Url.EndsWith($"/fhir/Patient/{first}", StringComparison.Ordinal));
+        released.SetResult();
+        await firstAnswered;
+        await page.WaitForTimeoutAsync(300);
+        await Expect(page.Locator("#patient-card")).ToContainTextAsync("佐藤 一郎");
+        await Expect(page.Locator("#patient-card")).Not.ToContainTextAsync("山田");
+        await Expect(page.Locator("#history-panel")).Not.ToContainTextAsync("アムロジピン");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task LanguageSwitch_ToEnglish_ReachesTheLoginPage_AndIsKept()
     {
         var clinic = await server.CreateOrganizationAsync("clinic");

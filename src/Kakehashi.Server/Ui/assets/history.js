@@ -42,13 +42,20 @@ export async function showPatient(patientId) {
   }
   if (patientId !== state.patientId) {
     Object.assign(state, { patientId, patient: null, result: null });
+    // The previous patient's name and records never stay on screen under the new id.
+    renderPatient();
+    document.getElementById('history-panel').replaceChildren();
+    let patient;
     try {
-      state.patient = await readPatient(patientId);
+      patient = await readPatient(patientId);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       if (error.status === 401) return unauthorized();
-      state.patient = { error };
+      patient = { error };
     }
+    // Patient safety: a slow answer for an earlier patient must never be drawn above a later one's records.
+    if (state.patientId !== patientId) return;
+    state.patient = patient;
   }
   renderPatient();
   await selectView(state.view);
@@ -64,7 +71,7 @@ function renderPatient() {
   const card = document.getElementById('patient-card');
   const patient = state.patient;
   if (!patient || patient.error) {
-    card.replaceChildren(el('p', { class: 'muted' }, patient?.error?.status === 404 ? t('patientNotFound') : ''));
+    card.replaceChildren(el('p', { class: 'muted' }, !patient ? t('loading') : patient.error.status === 404 ? t('patientNotFound') : ''));
     return;
   }
   const { kanji, kana } = patientNames(patient);
