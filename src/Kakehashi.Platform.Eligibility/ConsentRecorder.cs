@@ -19,8 +19,10 @@ public sealed class ConsentRecorder(ResourceService resources)
 
     public const string LimitCertificate = "limit-certificate";
 
-    public async Task<RecordedConsent> RecordAsync(AccessContext caller, string patientId, string institutionCode, IReadOnlyList<string> categories, DateTimeOffset from, DateTimeOffset until, Kakehashi.Fhir.Storage.IResourceTransaction? transaction, CancellationToken cancellationToken)
+    /// <summary>Records the consent <paramref name="caller"/>'s institution received at its card reader (the caller writes it).</summary>
+    public async Task<RecordedConsent> RecordAsync(AccessContext caller, string patientId, IReadOnlyList<string> categories, DateTimeOffset from, DateTimeOffset until, Kakehashi.Fhir.Storage.IResourceTransaction? transaction, CancellationToken cancellationToken)
     {
+        var institutionCode = caller.OrganizationCode ?? throw new InvalidOperationException("Reader consent is recorded for a caller with an institution code (EligibilityAccess.RequireInstitution).");
         var japan = JapanTime.Offset;
         var consent = new Hl7.Fhir.Model.Consent
         {

@@ -73,7 +73,7 @@ public sealed class EligibilityChecker(EligibilityLookup lookup, ConsentRecorder
         if (query.Consent is { Categories.Count: > 0 } consent)
         {
             var until = consent.ValidUntil ?? checkedAt.AddHours(DefaultConsentHours);
-            recorded = await consents.RecordAsync(caller, match.Qualification.PatientId, caller.OrganizationCode!, consent.Categories, checkedAt, until, transaction, cancellationToken);
+            recorded = await consents.RecordAsync(caller, match.Qualification.PatientId, consent.Categories, checkedAt, until, transaction, cancellationToken);
         }
 
         var limitShown = match.Qualification.LimitCategory is not null &&

@@ -56,9 +56,7 @@ public static class SqlResourceTables
     /// <summary>The code column of a token joined by <see cref="LeftJoinTokenCodes"/>.</summary>
     public static string TokenCode(string alias) => Alias(alias) + ".code";
 
-    private static string Alias(string alias) => alias.Length > 0 && alias.All(c => c is (>= 'a' and <= 'z') or '_' or (>= '0' and <= '9'))
-        ? alias
-        : throw new ArgumentException($"'{alias}' is not a plain SQL alias.", nameof(alias));
+    private static string Alias(string alias) => Security.SqlIdentifier.RequirePlain(alias, nameof(alias));
 
     private static string Type(string type) => type.Length > 0 && type.All(char.IsAsciiLetter)
         ? type
