@@ -8,6 +8,7 @@
 #   already set, and exports KAKEHASHI_TEST_POSTGRES (Npgsql connection string).
 #   Installs the Debian "postgresql" package first if no server binaries exist.
 # - Installs the Debian "chromium" package if /usr/bin/chromium is missing (UI tests).
+# - Runs the web apps' own tests (src/Kakehashi.Ui: type check, unit tests, bundle = sources).
 # - Runs `dotnet test` on KAKEHASHI_TEST_TARGET (default Kakehashi.sln), Release, with TMPDIR
 #   a fresh folder of the run (no Firely specification cache, as on a new machine).
 # - Sums the counters of every .trx file; the last output line is always
@@ -244,6 +245,28 @@ if [[ -f tests/differential/package-lock.json ]]; then
   npm ci --prefix tests/differential --no-audit --no-fund --loglevel=error >&2
 fi
 
+# The web apps (src/Kakehashi.Ui, TypeScript + Preact): type check, unit tests, and the check
+# that the bundles the server embeds are exactly what the sources build. Counted with the rest.
+UI_PASSED=0 UI_FAILED=0
+if [[ -f src/Kakehashi.Ui/package-lock.json ]]; then
+  command -v npm >/dev/null 2>&1 || { log "npm is required for src/Kakehashi.Ui (install Node.js)"; exit 1; }
+  log "npm ci and npm test in src/Kakehashi.Ui"
+  UI_TAP="$TMP_ROOT/ui-tests.tap"
+  set +e
+  npm ci --prefix src/Kakehashi.Ui --no-audit --no-fund --loglevel=error >&2 \
+    && (cd src/Kakehashi.Ui && npm test --silent) >"$UI_TAP" 2>&1
+  UI_RC=$?
+  set -e
+  UI_PASSED="$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$UI_TAP" 2>/dev/null | tail -n1)"
+  UI_FAILED="$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$UI_TAP" 2>/dev/null | tail -n1)"
+  UI_PASSED="${UI_PASSED:-0}" UI_FAILED="${UI_FAILED:-0}"
+  if [[ $UI_RC -ne 0 ]]; then
+    grep -E '^not ok|error|Error' "$UI_TAP" >&2 || tail -n 30 "$UI_TAP" >&2
+    [[ $UI_FAILED -eq 0 ]] && UI_FAILED=1
+  fi
+  log "src/Kakehashi.Ui: $UI_PASSED passed, $UI_FAILED failed"
+fi
+
 # The tests' temp folder is this run's own: the Firely specification cache (unpacked on first
 # use under the temp path) starts empty every time, as on a brand-new machine, so a race to
 # unpack it cannot hide behind a cache an earlier run left behind.
@@ -294,6 +317,8 @@ while IFS= read -r -d '' trx; do
   log "$(basename "$trx"): total=$t executed=$e passed=$p failed=$f skipped=$s"
   TOTAL=$((TOTAL + t)); PASSED=$((PASSED + p)); FAILED=$((FAILED + f)); SKIPPED=$((SKIPPED + s))
 done < <(find "$TRX_DIR" -type f -name '*.trx' -print0 2>/dev/null)
+
+PASSED=$((PASSED + UI_PASSED)); FAILED=$((FAILED + UI_FAILED))
 
 if [[ $TRX_COUNT -eq 0 ]]; then
   log "no .trx results found (build failure?)"

@@ -53,8 +53,9 @@ public sealed class EligibilityScreenTests(UiServerFixture server)
         // 限度額適用区分 only with the patient's consent: here there is none.
         await Expect(answer).ToContainTextAsync("患者さんの同意（限度額適用認定証）が必要です");
         await Expect(answer).Not.ToContainTextAsync("区分ウ");
-        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "この患者さんの薬剤・健診・診療情報を見る" }))
-            .ToHaveAttributeAsync("href", "#/history/" + insured.PatientId);
+        // A clerk may not view the history, so neither the answer nor the menu offers it.
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "この患者さんの薬剤・健診・診療情報を見る" })).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link)).ToHaveTextAsync(["資格確認"]);
 
         // Once the patient has consented to the limit certificate for this clinic, the category shows.
         await TestConsents.GrantAsync(server.Client, insured.PatientId, clinic, "limit-certificate");
@@ -65,12 +66,15 @@ public sealed class EligibilityScreenTests(UiServerFixture server)
         await Expect(page.Locator("#eligibility-status")).ToContainTextAsync("該当なし");
         await Expect(answer).Not.ToContainTextAsync("山田");
 
-        // A wrong check digit: a clear Japanese message, the server's words beneath, the field marked.
+        // A wrong check digit is caught before anything is sent: a clear Japanese message (no
+        // English server text), the field marked and focused, the previous answer gone.
+        var checks = 0;
+        page.Request += (_, request) => checks += request.Url.EndsWith("/eligibility/check", StringComparison.Ordinal) ? 1 : 0;
         var wrong = insured.Insurer[..^1] + (char)('0' + ((insured.Insurer[^1] - '0' + 1) % 10));
         await CheckAsync(page, wrong, insured.Symbol, insured.Number, "01", "1980-04-01", "2026-11-25");
         var alert = page.GetByRole(AriaRole.Alert);
         await Expect(alert).ToContainTextAsync("保険者番号の検証番号（チェックデジット）が正しくありません");
-        await Expect(alert).ToContainTextAsync("wrong check digit (検証番号)");
+        await Expect(alert).Not.ToContainTextAsync("check digit");
         await Expect(Field(page, "保険者番号")).ToHaveAttributeAsync("aria-invalid", "true");
         await Expect(Field(page, "保険者番号")).ToBeFocusedAsync();
         await Expect(answer).ToBeEmptyAsync();
@@ -79,6 +83,13 @@ public sealed class EligibilityScreenTests(UiServerFixture server)
         await CheckAsync(page, insured.Insurer, insured.Symbol, insured.Number, "1", "1980-04-01", "2026-11-25");
         await Expect(alert).ToContainTextAsync("枝番は先頭の0を付けた2桁で入力してください");
         await Expect(Field(page, "枝番")).ToHaveAttributeAsync("aria-invalid", "true");
+        Assert.Equal(0, checks);
+
+        // The server's refusals read the same way: a birth date that does not match.
+        await CheckAsync(page, insured.Insurer, insured.Symbol, insured.Number, "01", "1980-04-02", "2026-11-25");
+        await Expect(alert).ToContainTextAsync("生年月日が一致しません");
+        await Expect(alert).Not.ToContainTextAsync("birth date");
+        Assert.Equal(1, checks);
         await page.Context.CloseAsync();
     }
 
@@ -108,7 +119,7 @@ public sealed class EligibilityScreenTests(UiServerFixture server)
     public async Task UiPages_SendAStrictContentSecurityPolicy_AndAreNeverFramed()
     {
         using var browser = server.CreateBrowser();
-        foreach (var path in new[] { "/ui/", "/ui/callback", "/ui/app.js", "/ui/no-such-file" })
+        foreach (var path in new[] { "/ui/", "/ui/callback", "/ui/build/staff.js", "/ui/app.css", "/ui/no-such-file" })
         {
             using var response = await browser.GetAsync(path);
             Assert.Equal(path == "/ui/no-such-file" ? HttpStatusCode.NotFound : HttpStatusCode.OK, response.StatusCode);

@@ -1,36 +1,21 @@
 // Japanese conventions for dates, names and codes (English when chosen).
-import { language, t } from './i18n.js';
-
-// Eras (元号) by their first day; years before Meiji 6 (the Gregorian calendar in Japan) are shown without one.
-const eras = [
-  { start: '2019-05-01', ja: '令和', en: 'Reiwa' },
-  { start: '1989-01-08', ja: '平成', en: 'Heisei' },
-  { start: '1926-12-25', ja: '昭和', en: 'Showa' },
-  { start: '1912-07-30', ja: '大正', en: 'Taisho' },
-  { start: '1873-01-01', ja: '明治', en: 'Meiji' },
-];
+import { japaneseEra } from './dates';
+import type { I18n, Language } from './i18n';
 
 const monthsEn = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** The 和暦 year of a YYYY-MM-DD date: { era, year } (year 1 is 元年), or null before Meiji 6. */
-export function japaneseEra(iso) {
-  const day = iso.slice(0, 10);
-  const era = eras.find(e => day >= e.start);
-  if (!era) return null;
-  return { era, year: Number(day.slice(0, 4)) - Number(era.start.slice(0, 4)) + 1 };
-}
-
 /**
  * A FHIR date (YYYY, YYYY-MM, YYYY-MM-DD, or a dateTime whose date part is taken as written —
- * the server writes Japan time) as 2026年11月25日（令和8年）, or 25 Nov 2026 (Reiwa 8).
+ * the server writes Japan time) as 2026年11月25日（令和8年）, or 25 Nov 2026 (Reiwa 8): the
+ * UI's language decides, never the browser's locale.
  */
-export function formatDate(value) {
+export function formatDate(value: string | undefined | null, lang: Language): string {
   if (!value) return '';
   const match = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?/.exec(value);
   if (!match) return value;
-  const [, y, m, d] = match;
+  const [, y = '', m, d] = match;
   const era = japaneseEra(`${y}-${m ?? '12'}-${d ?? '31'}`);
-  if (language() === 'en') {
+  if (lang === 'en') {
     const text = [d ? String(Number(d)) : '', m ? monthsEn[Number(m) - 1] : '', y].filter(Boolean).join(' ');
     return era ? `${text} (${era.era.en} ${era.year})` : text;
   }
@@ -38,37 +23,53 @@ export function formatDate(value) {
   return era ? `${text}（${era.era.ja}${era.year === 1 ? '元' : era.year}年）` : text;
 }
 
-/** Today's date in Japan (YYYY-MM-DD), whatever the browser's time zone. */
-export function todayInJapan() {
-  const japan = new Date(Date.now() + 9 * 3600 * 1000);
-  return japan.toISOString().slice(0, 10);
+/** A dateTime's time of day in Japan (HH:mm), for access logs and queues. */
+export function formatTime(value: string): string {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return '';
+  return new Date(date.getTime() + 9 * 3600 * 1000).toISOString().slice(11, 16);
+}
+
+/** A dateTime as its Japanese day and time: 2026年11月25日（令和8年） 14:05. */
+export function formatDateTime(value: string, lang: Language): string {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  const japan = new Date(date.getTime() + 9 * 3600 * 1000).toISOString();
+  return `${formatDate(japan.slice(0, 10), lang)} ${japan.slice(11, 16)}`;
 }
 
 /** 30 → 3割 (Japanese), 30% (English). */
-export function formatCopay(percent) {
+export function formatCopay(percent: number | null | undefined, i18n: I18n): string {
   if (percent === null || percent === undefined) return '';
-  if (language() === 'ja' && percent % 10 === 0) return t('copayRatio', { n: percent / 10 });
+  if (i18n.lang === 'ja' && percent % 10 === 0) return i18n.t('copayRatio', { n: percent / 10 });
   return `${percent}%`;
 }
 
-export function formatGender(gender) {
-  return gender ? t(`gender.${gender}`) : '';
+export function formatGender(gender: string | undefined, i18n: I18n): string {
+  return gender ? i18n.t(`gender.${gender}`) : '';
+}
+
+export interface HumanName {
+  text?: string;
+  family?: string;
+  given?: string[];
+  extension?: { url: string; valueCode?: string }[];
 }
 
 const nameRepresentation = 'http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation';
 
-function representation(name) {
+function representation(name: HumanName): string | undefined {
   return name.extension?.find(e => e.url === nameRepresentation)?.valueCode;
 }
 
-function fullName(name) {
+function fullName(name: HumanName | undefined): string {
   if (!name) return '';
   if (name.text) return name.text;
   return [name.family, ...(name.given ?? [])].filter(Boolean).join(' ');
 }
 
 /** A JP Core Patient's name: kanji (IDE) and kana reading (SYL). */
-export function patientNames(patient) {
+export function patientNames(patient: { name?: HumanName[] } | null | undefined): { kanji: string; kana: string } {
   const names = patient?.name ?? [];
   const kanji = names.find(n => representation(n) === 'IDE') ?? names.find(n => representation(n) !== 'SYL') ?? names[0];
   const kana = names.find(n => representation(n) === 'SYL');
@@ -76,7 +77,7 @@ export function patientNames(patient) {
 }
 
 // Short names of the code systems staff know.
-const systems = {
+const systems: Readonly<Record<string, string>> = {
   'urn:oid:1.2.392.100495.20.1.73': 'YJ',
   'urn:oid:1.2.392.200119.4.403.1': 'HOT9',
   'http://kakehashi.jp/fhir/CodeSystem/receipt-drug-code': 'レセ電',
@@ -84,11 +85,14 @@ const systems = {
   'urn:oid:1.2.392.200119.6.1005': '特定健診項目',
 };
 
+export interface Coding { system?: string; code?: string; display?: string }
+export interface CodeableConcept { text?: string; coding?: Coding[] }
+
 /** The codings of a CodeableConcept: { text, codes: ["YJ 2233002F1280", …] }. */
-export function concept(codeable) {
+export function concept(codeable: CodeableConcept | undefined): { text: string; codes: string[] } {
   if (!codeable) return { text: '', codes: [] };
   const codings = codeable.coding ?? [];
   const text = codeable.text ?? codings.find(c => c.display)?.display ?? codings[0]?.code ?? '';
-  const codes = codings.filter(c => c.code).map(c => `${systems[c.system] ?? ''} ${c.code}`.trim());
+  const codes = codings.filter(c => c.code).map(c => `${systems[c.system ?? ''] ?? ''} ${c.code}`.trim());
   return { text, codes };
 }

@@ -1,0 +1,50 @@
+// Texts every app shares: the frame, dates, people, errors. Each app adds its own (staff/texts.ts,
+// portal/texts.ts); the English dictionary must name every Japanese key (checked by the compiler).
+
+const ja = {
+  brand: '架け橋', brandSub: '全国医療情報プラットフォーム', skipToContent: '本文へ移動', menu: 'メニュー',
+  signIn: 'ログイン', logout: 'ログアウト', signInAgain: 'もう一度ログイン', switchLanguage: 'English',
+  signedOut: 'ログアウトしました。', sessionExpired: 'ログインの有効期限が切れたか、ログアウトされました。もう一度ログインしてください。',
+  signInFailed: 'ログインできませんでした。もう一度お試しください。', loading: '読み込み中…',
+  'gender.male': '男', 'gender.female': '女', 'gender.other': 'その他', 'gender.unknown': '不明',
+  age: '{n}歳', copayRatio: '{n}割', none: 'なし', count: '{n}件', noEntries: '記録はありません。',
+  dateHint: '例：1965-04-12、19650412、S40.4.12、昭和40年4月12日',
+  'date.empty': '{field}を入力してください。',
+  'date.format': '{field}は 1965-04-12、19650412 または和暦（S40.4.12、昭和40年4月12日）で入力してください。',
+  'date.invalid': '{field}に存在しない日付が入力されています。',
+  'date.era': '{field}の元号と年が合いません（例：平成は31年4月30日まで）。',
+  errorTitle: 'エラー', 'error.forbidden': 'この操作を行う権限がありません。',
+  'error.unauthorized': 'ログインの有効期限が切れました。もう一度ログインしてください。',
+  'error.network': 'サーバーに接続できませんでした。ネットワークを確認して、もう一度お試しください。',
+  'error.notFound': '見つかりません。', 'error.conflict': 'ほかの操作と重なりました。画面を更新してやり直してください。',
+  'error.invalid': '入力内容に誤りがあります。', 'error.other': 'エラーが発生しました。時間をおいてもう一度お試しください。',
+  serverSaid: 'サーバーの応答',
+  'role.doctor': '医師', 'role.dentist': '歯科医師', 'role.pharmacist': '薬剤師', 'role.nurse': '看護師',
+  'role.clerk': '事務（受付）', 'role.patient': '本人', 'role.security-admin': 'セキュリティ管理者', 'role.system': 'システム',
+  'role.insurer-staff': '保険者職員', 'role.municipal-staff': '自治体職員', 'role.researcher': '研究者',
+};
+
+const en: Record<keyof typeof ja, string> = {
+  brand: 'Kakehashi', brandSub: 'National Medical Information Platform', skipToContent: 'Skip to content', menu: 'Menu',
+  signIn: 'Sign in', logout: 'Sign out', signInAgain: 'Sign in again', switchLanguage: '日本語',
+  signedOut: 'You have signed out.', sessionExpired: 'Your sign-in has expired or was ended. Please sign in again.',
+  signInFailed: 'The sign-in did not complete. Please try again.', loading: 'Loading…',
+  'gender.male': 'Male', 'gender.female': 'Female', 'gender.other': 'Other', 'gender.unknown': 'Unknown',
+  age: '{n} years', copayRatio: '{n}0%', none: 'None', count: 'Records: {n}', noEntries: 'No records.',
+  dateHint: 'e.g. 1965-04-12, 19650412, S40.4.12',
+  'date.empty': 'Enter the {field}.',
+  'date.format': 'Enter the {field} as 1965-04-12, 19650412 or in the Japanese era (S40.4.12).',
+  'date.invalid': 'The {field} is not a real date.',
+  'date.era': 'The era and year of the {field} do not match (Heisei ended on 30 April 2019, for example).',
+  errorTitle: 'Error', 'error.forbidden': 'You are not allowed to do this.',
+  'error.unauthorized': 'Your sign-in has expired. Please sign in again.',
+  'error.network': 'The server could not be reached. Check the network and try again.',
+  'error.notFound': 'Not found.', 'error.conflict': 'This clashed with another change. Reload and try again.',
+  'error.invalid': 'Something in the input is not right.', 'error.other': 'Something went wrong. Please try again later.',
+  serverSaid: 'Server message',
+  'role.doctor': 'doctor', 'role.dentist': 'dentist', 'role.pharmacist': 'pharmacist', 'role.nurse': 'nurse',
+  'role.clerk': 'reception clerk', 'role.patient': 'patient', 'role.security-admin': 'security administrator', 'role.system': 'system',
+  'role.insurer-staff': 'insurer staff', 'role.municipal-staff': 'municipal staff', 'role.researcher': 'researcher',
+};
+
+export const commonTexts = { ja, en };

@@ -1,0 +1,97 @@
+// Sign-in, the header, and the screens by route: #/eligibility, #/history/{patient id}.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { Auth } from '../lib/auth';
+import { Header, Notice } from '../lib/frame';
+import { I18nContext, type Language, makeI18n, storedLanguage, storeLanguage, useI18n } from '../lib/i18n';
+import { href, useRoute } from '../lib/route';
+import { SessionContext, useSessionState } from '../lib/session';
+import { Eligibility } from './Eligibility';
+import { History } from './History';
+import { checksEligibility, historyViews } from './roles';
+import { staffTexts } from './texts';
+
+export const auth = new Auth({
+  clientId: 'kakehashi-ui',
+  scope: 'user/*.rs user/CoverageEligibilityRequest.u',
+  home: '/ui/',
+  callbackPath: '/ui/callback',
+  storageKey: 'kakehashi.token',
+});
+
+type NoticeKey = 'sessionExpired' | 'signedOut' | 'signInFailed' | null;
+
+export function App() {
+  const [lang, setLang] = useState<Language>(storedLanguage);
+  const i18n = useMemo(() => makeI18n(lang, staffTexts), [lang]);
+  const [notice, setNotice] = useState<NoticeKey>(null);
+  const [completing, setCompleting] = useState(() => auth.isCallback());
+  const { session, signOut, refresh } = useSessionState(auth, reason => setNotice(reason === 'expired' ? 'sessionExpired' : 'signedOut'));
+  const route = useRoute();
+
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    document.title = i18n.t('title');
+  }, [i18n]);
+
+  useEffect(() => {
+    if (!completing) return;
+    auth.completeSignIn().then(
+      returnTo => {
+        refresh();
+        location.hash = returnTo || '#/eligibility';
+      },
+      () => setNotice('signInFailed'),
+    ).finally(() => setCompleting(false));
+  }, []);
+
+  useEffect(() => {
+    // Moving to another screen clears the last notice.
+    if (session) setNotice(null);
+  }, [route.page, route.id]);
+
+  const switchLanguage = () => {
+    const next = lang === 'ja' ? 'en' : 'ja';
+    storeLanguage(next);
+    setLang(next);
+  };
+
+  const role = session?.user.role;
+  const views = historyViews(role);
+  const page = route.page === 'history' ? 'history' : 'eligibility';
+  const nav = [
+    ...(checksEligibility(role) ? [{ href: href('eligibility'), label: i18n.t('navEligibility'), current: page === 'eligibility' }] : []),
+    ...(views.length > 0 ? [{ href: href('history'), label: i18n.t('navHistory'), current: page === 'history' }] : []),
+  ];
+
+  return (
+    <I18nContext.Provider value={i18n}>
+      <a class="skip" href="#main" onClick={e => { e.preventDefault(); document.getElementById('main')?.focus(); }}>{i18n.t('skipToContent')}</a>
+      <Header user={session?.user ?? null} nav={nav} onLanguage={switchLanguage} onSignOut={() => void signOut()} />
+      <main id="main" tabIndex={-1}>
+        <Notice text={notice ? i18n.t(notice) : null} />
+        {completing ? null : session ? (
+          <SessionContext.Provider value={session}>
+            {page === 'history'
+              ? <History patientId={route.id} views={views} />
+              : <Eligibility canOpenHistory={views.length > 0} />}
+          </SessionContext.Provider>
+        ) : (
+          <SignedOut onSignIn={() => void auth.signIn(location.hash, lang)} />
+        )}
+      </main>
+    </I18nContext.Provider>
+  );
+}
+
+function SignedOut({ onSignIn }: { onSignIn: () => void }) {
+  const i18n = useI18n();
+  const button = useRef<HTMLButtonElement>(null);
+  useEffect(() => button.current?.focus(), []);
+  return (
+    <section aria-labelledby="signed-out-title">
+      <h1 id="signed-out-title">{i18n.t('signInTitle')}</h1>
+      <p>{i18n.t('signInHelp')}</p>
+      <p><button type="button" id="login" class="primary" ref={button} onClick={onSignIn}>{i18n.t('signIn')}</button></p>
+    </section>
+  );
+}

@@ -1,0 +1,167 @@
+// The history views a patient consented to: 薬剤情報, 特定健診 (across years), 診療・手術情報.
+// Everything on this screen is keyed by the patient id (and the view): a new patient cancels
+// the previous loads and nothing of the previous patient is drawn again.
+import type { TargetedEvent } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from '../lib/api';
+import { ageOn, todayInJapan } from '../lib/dates';
+import type { Bundle, Resource } from '../lib/fhir';
+import { ScreenTitle } from '../lib/frame';
+import { formatDate, formatGender, type HumanName, patientNames } from '../lib/format';
+import { useI18n } from '../lib/i18n';
+import { useLoad } from '../lib/load';
+import { href } from '../lib/route';
+import { useSession } from '../lib/session';
+import { Details, ErrorBox, Loading, PersonName } from '../lib/ui';
+import type { HistoryView } from './roles';
+import { CheckupView } from './views/CheckupView';
+import { MedicationView } from './views/MedicationView';
+import { TreatmentView } from './views/TreatmentView';
+
+const consentSystem = 'http://kakehashi.jp/fhir/CodeSystem/consent-category';
+const tabLabels: Record<HistoryView, string> = { 'medication-history': 'tabMedication', 'checkup-history': 'tabCheckup', 'treatment-history': 'tabTreatment' };
+
+interface Patient extends Resource {
+  name?: HumanName[];
+  birthDate?: string;
+  gender?: string;
+}
+
+export function History({ patientId, views }: { patientId: string | null; views: readonly HistoryView[] }) {
+  const i18n = useI18n();
+  const { user } = useSession();
+  if (views.length === 0) {
+    return (
+      <section aria-labelledby="history-title">
+        <ScreenTitle id="history-title" focusKey="history">{i18n.t('historyTitle')}</ScreenTitle>
+        <p class="error" role="alert">{i18n.t('roleCannotViewHistory', { role: i18n.t(`role.${user.role ?? ''}`) })}</p>
+        <p><a class="button" href={href('eligibility')}>{i18n.t('navEligibility')}</a></p>
+      </section>
+    );
+  }
+  return (
+    <section aria-labelledby="history-title">
+      <ScreenTitle id="history-title" focusKey={`history:${patientId ?? ''}`}>{i18n.t('historyTitle')}</ScreenTitle>
+      <PatientForm patientId={patientId} />
+      {/* A new key remounts the patient's part of the screen: no state survives from the previous one. */}
+      {patientId && <PatientRecords key={patientId} patientId={patientId} views={views} />}
+    </section>
+  );
+}
+
+function PatientForm({ patientId }: { patientId: string | null }) {
+  const i18n = useI18n();
+  const [value, setValue] = useState(patientId ?? '');
+  useEffect(() => setValue(patientId ?? ''), [patientId]);
+  const submit = (event: TargetedEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const id = value.trim();
+    if (id) location.hash = href('history', id);
+  };
+  return (
+    <form id="patient-form" class="inline" onSubmit={submit}>
+      <p>
+        <label for="patientId">{i18n.t('patientId')}</label>
+        <input id="patientId" name="patientId" autocomplete="off" required value={value} onInput={e => setValue(e.currentTarget.value)} />
+        <button type="submit">{i18n.t('open')}</button>
+      </p>
+    </form>
+  );
+}
+
+function PatientRecords({ patientId, views }: { patientId: string; views: readonly HistoryView[] }) {
+  const i18n = useI18n();
+  const { api } = useSession();
+  const patient = useLoad(`patient:${patientId}`, signal => api.send<Patient>(`/fhir/Patient/${encodeURIComponent(patientId)}`, { signal }));
+  const [view, setView] = useState<HistoryView>(views[0]!);
+
+  if (patient.status === 'loading' || patient.status === 'idle') {
+    return <div id="patient-card"><Loading /></div>;
+  }
+  if (patient.status === 'failed') {
+    const notFound = patient.error.status === 404 || patient.error.status === 410;
+    return (
+      <div id="patient-card">
+        {notFound
+          ? <p class="error" role="alert">{i18n.t('patientNotFound', { id: patientId })}</p>
+          : <ErrorBox title={i18n.t('notAllowed')} error={patient.error} />}
+      </div>
+    );
+  }
+  return (
+    <>
+      <PatientBanner patient={patient.value} />
+      <Tabs views={views} selected={view} onSelect={setView} />
+      <div id="history-panel" role="tabpanel" tabIndex={0} aria-labelledby={`tab-${view}`} aria-live="polite">
+        <ViewPanel key={view} patientId={patientId} view={view} />
+      </div>
+    </>
+  );
+}
+
+/** Name, kana, age and sex of the patient on screen: the one thing that must never be wrong. */
+function PatientBanner({ patient }: { patient: Patient }) {
+  const i18n = useI18n();
+  const { kanji, kana } = patientNames(patient);
+  const age = patient.birthDate ? ageOn(patient.birthDate, todayInJapan()) : null;
+  return (
+    <section id="patient-card" class="patient" aria-label={i18n.t('patientBanner')}>
+      <p><PersonName kanji={kanji} kana={kana} id="patient-name" />{age !== null && <span class="age">{i18n.t('age', { n: age })}</span>}</p>
+      <Details rows={[[i18n.t('birth'), formatDate(patient.birthDate, i18n.lang)], [i18n.t('gender'), formatGender(patient.gender, i18n)]]} />
+    </section>
+  );
+}
+
+function Tabs({ views, selected, onSelect }: { views: readonly HistoryView[]; selected: HistoryView; onSelect: (view: HistoryView) => void }) {
+  const i18n = useI18n();
+  const refs = useRef<Partial<Record<HistoryView, HTMLButtonElement | null>>>({});
+  // Arrow keys move between tabs (WAI-ARIA tabs pattern).
+  const key = (event: KeyboardEvent, index: number) => {
+    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+    if (!step) return;
+    const next = views[(index + step + views.length) % views.length]!;
+    onSelect(next);
+    refs.current[next]?.focus();
+  };
+  return (
+    <div id="history-tabs" role="tablist" aria-labelledby="history-title">
+      {views.map((v, i) => (
+        <button key={v} type="button" role="tab" id={`tab-${v}`} aria-controls="history-panel" aria-selected={v === selected ? 'true' : 'false'}
+          tabIndex={v === selected ? 0 : -1} ref={el => { refs.current[v] = el; }} onClick={() => onSelect(v)} onKeyDown={e => key(e, i)}>
+          {i18n.t(tabLabels[v])}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function ViewPanel({ patientId, view }: { patientId: string; view: HistoryView }) {
+  const i18n = useI18n();
+  const { api } = useSession();
+  const result = useLoad(`${patientId}|${view}`, signal => api.send<Bundle>(`/fhir/Patient/${encodeURIComponent(patientId)}/$${view}`, { signal }));
+  if (result.status === 'loading' || result.status === 'idle') return <Loading />;
+  if (result.status === 'failed') return <Refusal view={view} error={result.error} />;
+  switch (view) {
+    case 'medication-history': return <MedicationView bundle={result.value} />;
+    case 'checkup-history': return <CheckupView bundle={result.value} />;
+    case 'treatment-history': return <TreatmentView bundle={result.value} />;
+  }
+  return i18n.t('noEntries');
+}
+
+function Refusal({ view, error }: { view: HistoryView; error: ApiError }) {
+  const i18n = useI18n();
+  const issue = error.issues[0];
+  const category = issue?.details?.coding?.find(c => c.system === consentSystem)?.code;
+  if (error.status === 403 && category) {
+    return (
+      <div class="error" role="alert">
+        <p class="error-title">{i18n.t('noConsent')}</p>
+        <p class="error-summary">{i18n.t(`noConsent.${view}`)}</p>
+        <p>{i18n.t('noConsentHelp')}</p>
+        {i18n.lang === 'en' && issue?.diagnostics && <p class="server-message">{i18n.t('serverSaid')}: <q>{issue.diagnostics}</q></p>}
+      </div>
+    );
+  }
+  return <ErrorBox title={error.status === 403 ? i18n.t('notAllowed') : i18n.t('error.other')} error={error} />;
+}

@@ -1,0 +1,6 @@
+// The staff workspace at /ui/ (docs/ui.md).
+import { render } from 'preact';
+import { App } from './App';
+
+const root = document.getElementById('app');
+if (root) render(<App />, root);

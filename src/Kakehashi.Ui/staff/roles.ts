@@ -1,0 +1,21 @@
+// What each job type is offered in the staff workspace. Display only: the server's role policy
+// (docs/security/policy.md) and the patient's consent decide every request; the screens just do
+// not offer what would be refused anyway.
+
+export type HistoryView = 'medication-history' | 'checkup-history' | 'treatment-history';
+
+const allViews: readonly HistoryView[] = ['medication-history', 'checkup-history', 'treatment-history'];
+
+/** The history views a job type may open (pharmacists: no treatment; clerks: none). */
+export function historyViews(role: string | undefined): readonly HistoryView[] {
+  switch (role) {
+    case 'doctor': case 'dentist': case 'nurse': return allViews;
+    case 'pharmacist': return ['medication-history', 'checkup-history'];
+    default: return [];
+  }
+}
+
+/** Job types that check eligibility at a reception desk or a pharmacy counter. */
+export function checksEligibility(role: string | undefined): boolean {
+  return role === 'clerk' || role === 'doctor' || role === 'dentist' || role === 'nurse' || role === 'pharmacist';
+}
