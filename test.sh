@@ -271,6 +271,8 @@ fi
 # use under the temp path) starts empty every time, as on a brand-new machine, so a race to
 # unpack it cannot hide behind a cache an earlier run left behind.
 export TMPDIR="$TMP_ROOT/tmp"
+# Screenshots of the UI tests (each role's main screens) are kept after the run.
+export KAKEHASHI_UI_ARTIFACTS="${KAKEHASHI_UI_ARTIFACTS:-$REPO_ROOT/artifacts/ui}"
 mkdir -p "$TMPDIR"
 
 log "dotnet test $TARGET -c Release $*"

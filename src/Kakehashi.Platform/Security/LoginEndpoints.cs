@@ -26,6 +26,7 @@ public static class LoginEndpoints
     {
         app.MapMethods(AuthorizePath, ["GET", "POST"], AuthorizeAsync);
         app.MapGet("/login", (HttpContext http, string? returnUrl, string? lang) => Page(http, returnUrl, lang, null));
+        app.MapGet(LoginPage.StylePath, LoginPage.Style);
         app.MapPost("/login", LoginAsync).DisableAntiforgery();
     }
 
@@ -86,13 +87,14 @@ public static class LoginEndpoints
         }
 
         var settings = options.Value;
-        var account = await store.FindAccountByUsernameAsync(form["username"].ToString(), http.RequestAborted);
+        var username = form["username"].ToString();
+        var account = await store.FindAccountByUsernameAsync(username, http.RequestAborted);
         var failed = Text(lang, "ユーザー名、パスワードまたは確認コードが違います。", "Wrong username, password or verification code.");
         if (account is null || account.IsDisabled)
         {
             // Same answer and similar time as a wrong password: no account oracle.
             PasswordHasher.Verify(form["password"].ToString(), PasswordHasher.Hash("x", settings.PasswordIterations));
-            return Page(http, returnUrl, lang, failed, HttpStatusCode.Unauthorized);
+            return Page(http, returnUrl, lang, failed, HttpStatusCode.Unauthorized, username);
         }
 
         // Counted as a failure before the password is checked (SecurityStore.TryReserveLoginAttemptAsync):
@@ -100,7 +102,7 @@ public static class LoginEndpoints
         var lockout = TimeSpan.FromMinutes(settings.LockoutMinutes);
         if (!await store.TryReserveLoginAttemptAsync(account.Id, settings.MaxFailedLogins, lockout, http.RequestAborted))
         {
-            return Page(http, returnUrl, lang, Text(lang, "ログインに続けて失敗したため、一時的にロックされています。", "Too many failed sign-ins: the account is locked for a while."), HttpStatusCode.Unauthorized);
+            return Page(http, returnUrl, lang, Text(lang, "ログインに続けて失敗したため、一時的にロックされています。", "Too many failed sign-ins: the account is locked for a while."), HttpStatusCode.Unauthorized, username);
         }
 
         var passwordOk = PasswordHasher.Verify(form["password"].ToString(), account.PasswordHash);
@@ -114,7 +116,7 @@ public static class LoginEndpoints
         if (!passwordOk || !secondFactorOk)
         {
             // The failure was counted when the attempt was reserved.
-            return Page(http, returnUrl, lang, failed, HttpStatusCode.Unauthorized);
+            return Page(http, returnUrl, lang, failed, HttpStatusCode.Unauthorized, username);
         }
 
         await store.RecordLoginSucceededAsync(account.Id, http.RequestAborted);
@@ -125,31 +127,8 @@ public static class LoginEndpoints
         return Results.Redirect(returnUrl);
     }
 
-    private static IResult Page(HttpContext http, string? returnUrl, string? lang, string? error, HttpStatusCode status = HttpStatusCode.OK)
-    {
-        var en = lang == "en";
-        static string E(string? value) => WebUtility.HtmlEncode(value ?? "");
-        var html = $"""
-            <!DOCTYPE html>
-            <html lang="{(en ? "en" : "ja")}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-            <title>{(en ? "Sign in — Kakehashi" : "ログイン — 架け橋")}</title></head>
-            <body style="font-family:sans-serif;max-width:24rem;margin:3rem auto">
-            <h1>{(en ? "Sign in" : "ログイン")}</h1>
-            {(error is null ? "" : $"<p role=\"alert\" style=\"color:#b00\">{E(error)}</p>")}
-            <form method="post" action="/login">
-            <input type="hidden" name="returnUrl" value="{E(returnUrl)}"><input type="hidden" name="lang" value="{E(lang)}">
-            <p><label>{(en ? "Username" : "ユーザー名")}<br><input name="username" autocomplete="username" required></label></p>
-            <p><label>{(en ? "Password" : "パスワード")}<br><input name="password" type="password" autocomplete="current-password" required></label></p>
-            <p><label>{(en ? "Verification code (staff: 6 digits from your authenticator app)" : "確認コード（職員：認証アプリの6桁）")}<br><input name="totp" inputmode="numeric" autocomplete="one-time-code"></label></p>
-            <p><button type="submit">{(en ? "Sign in" : "ログイン")}</button></p>
-            </form>
-            <p><a href="/login?returnUrl={Uri.EscapeDataString(returnUrl ?? "")}&amp;lang={(en ? "ja" : "en")}">{(en ? "日本語" : "English")}</a></p>
-            </body></html>
-            """;
-        http.Response.Headers.CacheControl = "no-store";
-        http.Response.Headers["X-Frame-Options"] = "DENY";
-        return Results.Content(html, "text/html; charset=utf-8", statusCode: (int)status);
-    }
+    private static IResult Page(HttpContext http, string? returnUrl, string? lang, string? error, HttpStatusCode status = HttpStatusCode.OK, string? username = null) =>
+        LoginPage.Render(http, new LoginPage.Model(returnUrl, lang == "en", error, username), status);
 
     private static string Text(string? lang, string japanese, string english) => lang == "en" ? english : japanese;
 

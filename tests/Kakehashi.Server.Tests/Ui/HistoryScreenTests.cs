@@ -1,7 +1,6 @@
 using Kakehashi.Server.Tests.Eligibility;
 using Kakehashi.Server.Tests.Support;
 using Microsoft.Playwright;
-using static Kakehashi.Server.Tests.History.HistoryFixtures;
 using static Microsoft.Playwright.Assertions;
 
 namespace Kakehashi.Server.Tests.Ui;
@@ -10,34 +9,12 @@ namespace Kakehashi.Server.Tests.Ui;
 [Collection(UiCollection.Name)]
 public sealed class HistoryScreenTests(UiServerFixture server)
 {
-    /// <summary>A patient (山田 花子) with a pharmacy claim, a dialysis claim and checkups in two years.</summary>
-    private async Task<string> PatientWithHistoryAsync()
-    {
-        var insurer = await server.RegisterClientAsync("insurer-staff", "insurer");
-        using var insurerClient = server.CreateClient(insurer);
-        // An insurer works on its own insured persons only: it registers the person, then the qualification.
-        var patient = await EligibilityData.CreatePatientAsync(insurerClient, "1980-04-01");
-        await insurerClient.CreateAsync(Qualification(patient, insurer.OrganizationCode, "記号", EligibilityData.NewNumber(), "00"));
-        await insurerClient.CreateAsync(Eob(patient, insurer.OrganizationCode, ServerFixture.NewInstitutionCode(4), "pharmacy",
-            new Item(1, Amlodipine, "2026-10-05", 14, "アムロジピン錠５ｍｇ")).ToJsonString());
-        await insurerClient.CreateAsync(Eob(patient, insurer.OrganizationCode, ServerFixture.NewInstitutionCode(1), "professional",
-            Proc(1, Dialysis, "2026-10-06")).ToJsonString());
-        foreach (var (date, value) in new[] { ("2025-06-02", 5.6m), ("2026-06-01", 5.9m) })
-        {
-            await (await insurerClient.SendAsync(HttpMethod.Post, $"Patient/{patient}/$submit-checkup",
-                CheckupDocument("D-" + date + "-" + patient, date, ServerFixture.NewInstitutionCode(1), insurer.OrganizationCode, "1980-04-01", HbA1c(value)).ToJsonString()))
-                .ExpectAsync(System.Net.HttpStatusCode.Created);
-        }
-
-        return patient;
-    }
-
     [Fact]
     public async Task Doctor_SeesConsentedHistory_AndTheRefusalWithoutConsent()
     {
         var hospital = await server.CreateOrganizationAsync("hospital");
         var doctor = await server.CreateAccountAsync("doctor", hospital);
-        var patient = await PatientWithHistoryAsync();
+        var patient = await UiData.PatientWithHistoryAsync(server);
         await TestConsents.GrantAsync(server.Client, patient, hospital, "medication", "checkup");
 
         var page = await UiSignIn.SignInAsync(server, doctor, "/ui/#/history/" + patient);
@@ -84,7 +61,7 @@ public sealed class HistoryScreenTests(UiServerFixture server)
     {
         var hospital = await server.CreateOrganizationAsync("hospital");
         var doctor = await server.CreateAccountAsync("doctor", hospital);
-        var first = await PatientWithHistoryAsync();
+        var first = await UiData.PatientWithHistoryAsync(server);
         using var insurerClient = server.CreateClient(await server.RegisterClientAsync("insurer-staff", "insurer"));
         var second = await EligibilityData.CreatePatientAsync(insurerClient, "1975-05-05", "佐藤", "一郎");
         await TestConsents.GrantAsync(server.Client, first, hospital, "medication");
