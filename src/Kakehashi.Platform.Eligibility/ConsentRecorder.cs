@@ -1,6 +1,6 @@
-using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Interactions;
 using Kakehashi.Fhir.Security;
+using Kakehashi.Platform.Consent;
 
 namespace Kakehashi.Platform.Eligibility;
 
@@ -23,28 +23,7 @@ public sealed class ConsentRecorder(ResourceService resources)
     public async Task<RecordedConsent> RecordAsync(AccessContext caller, string patientId, IReadOnlyList<string> categories, DateTimeOffset from, DateTimeOffset until, Kakehashi.Fhir.Storage.IResourceTransaction? transaction, CancellationToken cancellationToken)
     {
         var institutionCode = caller.OrganizationCode ?? throw new InvalidOperationException("Reader consent is recorded for a caller with an institution code (EligibilityAccess.RequireInstitution).");
-        var japan = JapanTime.Offset;
-        var consent = new Hl7.Fhir.Model.Consent
-        {
-            Status = Hl7.Fhir.Model.Consent.ConsentState.Active,
-            Scope = new CodeableConcept("http://terminology.hl7.org/CodeSystem/consentscope", "patient-privacy"),
-            Category = [.. categories.Select(c => new CodeableConcept(CategorySystem, c))],
-            Patient = new ResourceReference("Patient/" + patientId),
-            DateTimeElement = new FhirDateTime(from.ToOffset(japan)),
-            Provision = new Hl7.Fhir.Model.Consent.provisionComponent
-            {
-                Type = Hl7.Fhir.Model.Consent.ConsentProvisionType.Permit,
-                Period = new Period(new FhirDateTime(from.ToOffset(japan)), new FhirDateTime(until.ToOffset(japan))),
-                Actor =
-                [
-                    new Hl7.Fhir.Model.Consent.provisionActorComponent
-                    {
-                        Role = new CodeableConcept("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP"),
-                        Reference = new ResourceReference { Identifier = new Identifier(KnownEligibilitySystems.InstitutionCode, institutionCode) },
-                    },
-                ],
-            },
-        };
+        var consent = ConsentDocument.Permit(patientId, institutionCode, categories, from, until);
         // The checking staff writes it; the qualification was found by the card itself, not by what the caller may see.
         var response = await resources.CreateAsync("Consent", consent, null, new Writer(caller, null), transaction, cancellationToken);
         return new RecordedConsent("Consent/" + response.Stored!.Id, categories, from, until);

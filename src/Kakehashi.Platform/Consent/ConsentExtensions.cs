@@ -13,6 +13,7 @@ public static class ConsentExtensions
         services.AddSingleton<IResourceWriteInterceptor, ConsentWriteInterceptor>();
         services.AddSingleton<EmergencyAccessStore>();
         services.AddSingleton<AccessRestrictions>();
+        services.AddSingleton<PatientConsents>();
         services.AddSingleton<IFhirOperation, EmergencyAccessOperation>();
         return builder;
     }

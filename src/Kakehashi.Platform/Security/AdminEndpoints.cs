@@ -143,7 +143,8 @@ public static class AdminEndpoints
         }
 
         // Staff sign in with a second factor; the secret is shown once, to be put in an authenticator app.
-        var totp = body.JobType == KnownRoles.Patient ? null : Totp.NewSecret();
+        // Everyone who signs in as a person has a second factor: staff and patients alike (MHLW guideline v6.0).
+        var totp = Totp.NewSecret();
         var account = new Account(Guid.NewGuid().ToString("D"), body.Username, organization.Code, body.JobType, body.PatientId, body.DisplayName ?? body.Username,
             PasswordHasher.Hash(body.Password, options.Value.PasswordIterations), totp, 0, null, store.Now, null, null, null);
         await store.AddAccountAsync(account, http.RequestAborted);

@@ -161,7 +161,7 @@ public abstract class ServerFixture : IAsyncLifetime
         return client;
     }
 
-    /// <summary>A person's account created through the admin API; <see cref="TestAccount.TotpSecret"/> is null for patients.</summary>
+    /// <summary>A person's account created through the admin API, with its TOTP secret (staff and patients).</summary>
     public async Task<TestAccount> CreateAccountAsync(string jobType, string organizationCode, string? patientId = null)
     {
         var username = FhirHttp.Unique(jobType);
