@@ -7,11 +7,12 @@ namespace Kakehashi.Platform.Hosting;
 /// The submitter of a job, kept with it: the worker runs the job under this identity (an
 /// insurer-number rule, the audit trail and the export's access see the submitter), even after a restart.
 /// </summary>
-public sealed record JobCaller(string Subject, string Kind, string? ClientId, string Role, string? OrganizationCode, string? OrganizationKind, string Scopes, string Purpose)
+/// <remarks>A job stored before <see cref="PatientId"/> was kept deserializes with none: only patients' own exports need it.</remarks>
+public sealed record JobCaller(string Subject, string Kind, string? ClientId, string Role, string? OrganizationCode, string? OrganizationKind, string Scopes, string Purpose, string? PatientId = null)
 {
     public static string Serialize(AccessContext caller) => JsonSerializer.Serialize(new JobCaller(
         caller.Subject, caller.Kind.ToString(), caller.ClientId, caller.Role, caller.OrganizationCode, caller.OrganizationKind,
-        string.Join(' ', caller.Scopes.Select(s => s.ToString())), caller.PurposeOfUse));
+        string.Join(' ', caller.Scopes.Select(s => s.ToString())), caller.PurposeOfUse, caller.PatientId));
 
     public static AccessContext Deserialize(string json)
     {
@@ -26,6 +27,7 @@ public sealed record JobCaller(string Subject, string Kind, string? ClientId, st
             OrganizationKind = c.OrganizationKind,
             Scopes = SmartScope.ParseAll(c.Scopes),
             PurposeOfUse = c.Purpose,
+            PatientId = c.PatientId,
         };
     }
 }

@@ -58,14 +58,16 @@ public sealed partial class ExportKickoff(AccessPolicy policy, IResourceStore st
             }
         }
 
-        if (caller.Role == KnownRoles.Patient)
-        {
-            throw FhirException.Forbidden("The patient portal does not run bulk exports; it reads the patient's own record.");
-        }
-
         var types = Types(caller, listed);
         IReadOnlyList<string>? members = null;
-        if (level == ExportJob.GroupLevel)
+        if (caller.Role == KnownRoles.Patient)
+        {
+            // "Download my data": a patient exports their own compartment and nothing else.
+            members = level == ExportJob.PatientLevel && caller.PatientId is { } own
+                ? ["Patient/" + own]
+                : throw FhirException.Forbidden("A patient exports their own record only, with Patient/$export.");
+        }
+        else if (level == ExportJob.GroupLevel)
         {
             members = await MembersAsync(caller, groupId!, cancellationToken);
         }

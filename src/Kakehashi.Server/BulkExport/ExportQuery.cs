@@ -27,10 +27,11 @@ public static class ExportQuery
             where += $" AND r.last_updated > {statement.Add(SqlTime.ToMicros(since))}";
         }
 
+        // A job that names its patients (a Group's members, a patient's own export) holds their compartments only.
         where += job.Level switch
         {
-            ExportJob.PatientLevel => $" AND r.shard_key LIKE {PatientKeyPattern}",
-            ExportJob.GroupLevel => job.Patients is { Count: > 0 } members
+            ExportJob.PatientLevel when job.Patients is null => $" AND r.shard_key LIKE {PatientKeyPattern}",
+            ExportJob.PatientLevel or ExportJob.GroupLevel => job.Patients is { Count: > 0 } members
                 ? $" AND r.shard_key IN ({string.Join(", ", members.Select(statement.Add))})"
                 : " AND 1 = 0",
             _ => "",

@@ -133,6 +133,26 @@ public abstract class ExportContract(ServerFixture server)
     }
 
     [Fact]
+    public async Task APatientsExport_HoldsTheirOwnRecordOnly()
+    {
+        var mine = await PatientWithObservationAsync();
+        var theirs = await PatientWithObservationAsync();
+        var account = await server.CreateAccountAsync("patient", server.OperatorCode, mine.Patient);
+        var (token, _) = await server.LoginAsync(account, "patient/*.rs");
+        using var me = server.CreateClientWithToken(token);
+
+        var status = await KickOffAsync(me, "Patient/$export");
+        var keys = Keys(await DownloadAsync(me, await ManifestAsync(me, status)));
+        Assert.Contains("Patient/" + mine.Patient, keys);
+        Assert.Contains("Observation/" + mine.Observation, keys);
+        Assert.DoesNotContain("Patient/" + theirs.Patient, keys);
+        Assert.DoesNotContain("Observation/" + theirs.Observation, keys);
+
+        // Only the patient's own export: not the system's, not a Group's.
+        await (await me.SendAsync(HttpMethod.Get, "$export", configure: RespondAsync)).ExpectOutcomeAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task AnotherOrganization_CannotReachAJobOrItsFiles()
     {
         await PatientWithObservationAsync();
