@@ -15,7 +15,7 @@ export const outDir = join(here, '..', 'Kakehashi.Server', 'Ui', 'assets', 'buil
 /** One bundle per app; esbuild's output is a pure function of these options and the sources. */
 export const appOptions = {
   absWorkingDir: here,
-  entryPoints: { staff: 'staff/main.tsx' },
+  entryPoints: { staff: 'staff/main.tsx', portal: 'portal/main.tsx' },
   outdir: outDir,
   bundle: true,
   format: 'esm',

@@ -31,4 +31,16 @@ public static class ConsentCategories
     public const string Documents = "documents";
 
     public static readonly IReadOnlyList<string> All = [Medication, Treatment, Surgery, Checkup, LimitCertificate, ClinicalItems, Documents];
+
+    /// <summary>
+    /// The category a view operation reads when it is named after one (<c>medication-history</c>,
+    /// <c>checkup-history</c>): services name their consent-bound views so, and the patient's
+    /// access log can say what kind of data was viewed without knowing the services.
+    /// </summary>
+    public static string? OfView(string interaction)
+    {
+        var name = interaction.TrimStart('$');
+        var dash = name.IndexOf('-', StringComparison.Ordinal);
+        return dash > 0 && All.Contains(name[..dash]) ? name[..dash] : null;
+    }
 }

@@ -65,6 +65,7 @@ public static class MeEndpoints
             }
 
             var type = record.Resource.Split('/', 2)[0];
+            var viewed = ConsentCategories.OfView(record.Interaction);
             rows.Add(new
             {
                 when = record.RecordedAt,
@@ -75,7 +76,8 @@ public static class MeEndpoints
                 action = record.Action,
                 interaction = record.Interaction,
                 resourceType = type,
-                category = policy.ConsentCategoryByType.GetValueOrDefault(type),
+                category = viewed ?? policy.ConsentCategoryByType.GetValueOrDefault(type),
+                verb = Verb(record, viewed is not null),
                 what = record.Interaction + " " + record.Resource,
                 outcome = record.Outcome,
                 emergency = record.Emergency,
@@ -85,6 +87,11 @@ public static class MeEndpoints
 
         return Results.Ok(rows);
     }
+
+    /// <summary>What was done, in the words a person uses: a view is a read, whatever its HTTP shape.</summary>
+    private static string Verb(AuditRecord record, bool view) => view ? "read"
+        : record.Interaction.StartsWith("search", StringComparison.Ordinal) ? "search"
+        : record.Action switch { "C" => "create", "R" => "read", "U" => "update", "D" => "delete", _ => "other" };
 }
 
 /// <summary>A consent the patient gives in the portal: to whom, which categories, until when.</summary>

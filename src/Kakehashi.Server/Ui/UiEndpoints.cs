@@ -1,12 +1,16 @@
 namespace Kakehashi.Server.Ui;
 
 /// <summary>
-/// Serves the staff UI at <c>/ui/</c> with headers that keep it from being framed, from running
-/// any script that is not one of its own files, and from leaking the sign-in code in a referrer.
+/// Serves the web apps — the staff workspace at <c>/ui/</c>, the patient portal at
+/// <c>/portal/</c> — with headers that keep them from being framed, from running any script that
+/// is not one of their own files, and from leaking the sign-in code in a referrer. Both apps'
+/// files (bundles, stylesheet) are served under <c>/ui/</c>.
 /// </summary>
 public static class UiEndpoints
 {
     public const string BasePath = "/ui/";
+
+    public const string PortalPath = "/portal/";
 
     /// <summary>No inline script or style, no other origin, no framing (docs/ui.md).</summary>
     public const string ContentSecurityPolicy =
@@ -19,6 +23,8 @@ public static class UiEndpoints
         // Routing ignores a trailing slash: "/ui" lands here too, and goes on to "/ui/" so that relative paths work.
         app.MapGet(BasePath + "{**path}", (HttpContext http, string? path) =>
             http.Request.Path.Value == "/ui" ? Results.Redirect(BasePath) : Serve(http, files.Find(path)));
+        app.MapGet(PortalPath + "{**path}", (HttpContext http, string? path) =>
+            http.Request.Path.Value == "/portal" ? Results.Redirect(PortalPath) : Serve(http, files.FindPortal(path)));
     }
 
     private static IResult Serve(HttpContext http, UiFile? file)

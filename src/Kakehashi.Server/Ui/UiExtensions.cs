@@ -13,6 +13,14 @@ public static class UiExtensions
 {
     public const string ClientId = "kakehashi-ui";
 
+    /// <summary>The patient portal's public client: patients only, their own record (<c>patient/</c> scopes).</summary>
+    public const string PortalClientId = "kakehashi-portal";
+
+    public const string PortalRedirectPath = "/portal/callback";
+
+    /// <summary>Reading the patient's own record; consents and the access log are /me endpoints, reserved to the patient role.</summary>
+    public const string PortalScopes = "patient/*.rs";
+
     /// <summary>Relative: the server's own origin (docs/security/admin-api.md, redirect URIs).</summary>
     public const string RedirectPath = "/ui/callback";
 
@@ -25,7 +33,7 @@ public static class UiExtensions
         return app;
     }
 
-    /// <summary>Registers the UI's public client once, for the operator organization, with the built-in authorization server.</summary>
+    /// <summary>Registers the apps' public clients once, for the operator organization, with the built-in authorization server.</summary>
     public static async Task InitializeUiAsync(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value;
@@ -41,6 +49,12 @@ public static class UiExtensions
         {
             await store.AddClientAsync(new RegisteredClient(ClientId, operatorCode, KnownRoles.System, "Kakehashi staff UI",
                 null, null, Scopes, RedirectPath, store.Now, null, null, null), CancellationToken.None);
+        }
+
+        if (await store.FindClientAsync(PortalClientId, CancellationToken.None) is null)
+        {
+            await store.AddClientAsync(new RegisteredClient(PortalClientId, operatorCode, KnownRoles.System, "Kakehashi patient portal",
+                null, null, PortalScopes, PortalRedirectPath, store.Now, null, null, null), CancellationToken.None);
         }
     }
 }

@@ -37,8 +37,11 @@ public sealed class UiFiles
             files[name[ResourcePrefix.Length..]] = new UiFile(bytes, type, "\"" + Convert.ToHexStringLower(SHA256.HashData(bytes))[..16] + "\"");
         }
 
-        return files.ContainsKey("index.html") ? new UiFiles(files) : throw new InvalidOperationException("The UI files are missing from the build.");
+        return files.ContainsKey("index.html") && files.ContainsKey("portal.html") ? new UiFiles(files) : throw new InvalidOperationException("The UI files are missing from the build.");
     }
+
+    /// <summary>The portal's page for its root and its sign-in callback; nothing else lives under <c>/portal/</c>.</summary>
+    public UiFile? FindPortal(string? path) => path is null or "" or "callback" ? files["portal.html"] : null;
 
     /// <summary>The file for a path under <c>/ui/</c>; the page itself answers its root and the sign-in callback.</summary>
     public UiFile? Find(string? path) => path switch

@@ -27,6 +27,7 @@ export interface ApiOptions {
   body?: unknown;
   signal?: AbortSignal;
   contentType?: string;
+  headers?: Record<string, string>;
 }
 
 export class Api {
@@ -59,7 +60,7 @@ export class Api {
       this.onUnauthorized();
       throw new ApiError(401, null);
     }
-    const headers: Record<string, string> = { Accept: 'application/fhir+json, application/json', Authorization: `Bearer ${token}` };
+    const headers: Record<string, string> = { Accept: 'application/fhir+json, application/json', ...options.headers, Authorization: `Bearer ${token}` };
     let body: string | undefined;
     if (options.body !== undefined) {
       headers['Content-Type'] = options.contentType ?? 'application/json';

@@ -48,3 +48,27 @@ const en: Record<keyof typeof ja, string> = {
 };
 
 export const commonTexts = { ja, en };
+
+// The history views (薬剤情報, 特定健診, 診療・手術情報) that staff and patients both open.
+const historyJa = {
+  tabMedication: '薬剤情報', tabCheckup: '特定健診', tabTreatment: '診療・手術情報', date: '日付', medication: '薬剤', quantity: '数量',
+  institution: '医療機関・薬局', source: '出典', 'source.claim': 'レセプト', 'source.dispensing': '調剤結果', 'source.checkup': '健診結果',
+  dosage: '用法', procedure: '診療行為', kind: '区分', 'kind.surgery': '手術', 'kind.transplant': '移植', 'kind.dialysis': '人工透析',
+  item: '検査項目', note: 'お知らせ', surgeryNote: '手術情報の同意がないため、手術・移植の情報は含まれていません。', period: '期間', 'period.all': 'すべて',
+  'period.3': '直近3か月', 'period.6': '直近6か月', 'period.12': '直近1年', daysSupply: '日数', days: '{n}日分',
+  referenceRange: '基準範囲', rangeLow: '基準下限', rangeHigh: '基準上限',
+};
+
+const historyEn: Record<keyof typeof historyJa, string> = {
+  tabMedication: 'Medication', tabCheckup: 'Health checkups', tabTreatment: 'Treatment and surgery', date: 'Date',
+  medication: 'Medication', quantity: 'Quantity', institution: 'Institution / pharmacy', source: 'Source',
+  'source.claim': 'Claim', 'source.dispensing': 'Dispensing', 'source.checkup': 'Checkup', dosage: 'Dosage',
+  procedure: 'Procedure', kind: 'Kind', 'kind.surgery': 'Surgery', 'kind.transplant': 'Transplant',
+  'kind.dialysis': 'Dialysis', item: 'Item', note: 'Note',
+  surgeryNote: 'Without consent for surgery information, surgery and transplants are left out.', period: 'Period',
+  'period.all': 'All', 'period.3': 'Last 3 months', 'period.6': 'Last 6 months', 'period.12': 'Last year',
+  daysSupply: 'Days', days: '{n} days',
+  referenceRange: 'Reference range', rangeLow: 'Lower limit', rangeHigh: 'Upper limit',
+};
+
+export const historyTexts = { ja: historyJa, en: historyEn };

@@ -14,9 +14,9 @@ import { href } from '../lib/route';
 import { useSession } from '../lib/session';
 import { Details, ErrorBox, Loading, PersonName } from '../lib/ui';
 import type { HistoryView } from './roles';
-import { CheckupView } from './views/CheckupView';
-import { MedicationView } from './views/MedicationView';
-import { TreatmentView } from './views/TreatmentView';
+import { CheckupView } from '../lib/views/CheckupView';
+import { MedicationView } from '../lib/views/MedicationView';
+import { TreatmentView } from '../lib/views/TreatmentView';
 
 const consentSystem = 'http://kakehashi.jp/fhir/CodeSystem/consent-category';
 const tabLabels: Record<HistoryView, string> = { 'medication-history': 'tabMedication', 'checkup-history': 'tabCheckup', 'treatment-history': 'tabTreatment' };

@@ -1,5 +1,5 @@
 // The staff workspace's texts (reception, clinical staff, security administrators).
-import { commonTexts } from '../lib/texts';
+import { commonTexts, historyTexts } from '../lib/texts';
 
 const ja = {
   title: '架け橋 職員画面', navEligibility: '資格確認', navHistory: '薬剤・健診・診療情報',
@@ -30,20 +30,12 @@ const ja = {
   'error.needBirthDate': '生年月日を入力してください。', 'error.futureBirth': '生年月日が未来の日付です。',
   'error.date': '日付の形式が正しくありません。',
   historyTitle: '薬剤・健診・診療情報（同意に基づく閲覧）', patientId: '患者ID', open: '表示',
-  tabMedication: '薬剤情報', tabCheckup: '特定健診', tabTreatment: '診療・手術情報',
-  noConsent: '同意がありません', 'noConsent.medication-history': '患者さんの同意がないため、薬剤情報を表示できません。',
+    noConsent: '同意がありません', 'noConsent.medication-history': '患者さんの同意がないため、薬剤情報を表示できません。',
   'noConsent.checkup-history': '患者さんの同意がないため、特定健診情報を表示できません。',
   'noConsent.treatment-history': '患者さんの同意がないため、診療・手術情報を表示できません。',
   noConsentHelp: '受付のカードリーダーで、患者さんに情報提供への同意をいただいてください。',
   notAllowed: 'この職種ではこの情報を閲覧できません。', roleCannotViewHistory: '{role}の職種では薬剤・健診・診療情報を閲覧できません。資格確認をご利用ください。',
-  date: '日付', medication: '薬剤', quantity: '数量', institution: '医療機関・薬局', source: '出典',
-  'source.claim': 'レセプト', 'source.dispensing': '調剤結果', 'source.checkup': '健診結果', dosage: '用法',
-  procedure: '診療行為', kind: '区分', 'kind.surgery': '手術', 'kind.transplant': '移植', 'kind.dialysis': '人工透析',
-  item: '検査項目', note: 'お知らせ',
-  surgeryNote: '手術情報の同意がないため、手術・移植の情報は含まれていません。',
-  period: '期間', 'period.all': 'すべて', 'period.3': '直近3か月', 'period.6': '直近6か月', 'period.12': '直近1年',
-  daysSupply: '日数', days: '{n}日分',
-  patientNotFound: '患者ID「{id}」の患者は見つかりません。', birth: '生年月日', patientBanner: '表示中の患者',
+                patientNotFound: '患者ID「{id}」の患者は見つかりません。', birth: '生年月日', patientBanner: '表示中の患者',
 };
 
 const en: Record<keyof typeof ja, string> = {
@@ -77,21 +69,13 @@ const en: Record<keyof typeof ja, string> = {
   'error.needBirthDate': 'Enter the date of birth.', 'error.futureBirth': 'The date of birth is in the future.',
   'error.date': 'The date is not in a valid format.',
   historyTitle: 'Medication, checkups and treatment (with consent)', patientId: 'Patient ID', open: 'Open',
-  tabMedication: 'Medication', tabCheckup: 'Health checkups', tabTreatment: 'Treatment and surgery',
-  noConsent: 'No consent', 'noConsent.medication-history': 'Without the patient\'s consent the medication history cannot be shown.',
+    noConsent: 'No consent', 'noConsent.medication-history': 'Without the patient\'s consent the medication history cannot be shown.',
   'noConsent.checkup-history': 'Without the patient\'s consent the checkup results cannot be shown.',
   'noConsent.treatment-history': 'Without the patient\'s consent the treatment history cannot be shown.',
   noConsentHelp: 'Ask the patient for consent at the reception\'s card reader.',
   notAllowed: 'Your job type may not view this information.',
   roleCannotViewHistory: 'As a {role} you cannot view medication, checkups or treatment. Use the eligibility check.',
-  date: 'Date', medication: 'Medication', quantity: 'Quantity', institution: 'Institution / pharmacy',
-  source: 'Source', 'source.claim': 'Claim', 'source.dispensing': 'Dispensing', 'source.checkup': 'Checkup', dosage: 'Dosage',
-  procedure: 'Procedure', kind: 'Kind', 'kind.surgery': 'Surgery', 'kind.transplant': 'Transplant', 'kind.dialysis': 'Dialysis',
-  item: 'Item', note: 'Note',
-  surgeryNote: 'Without consent for surgery information, surgery and transplants are left out.',
-  period: 'Period', 'period.all': 'All', 'period.3': 'Last 3 months', 'period.6': 'Last 6 months', 'period.12': 'Last year',
-  daysSupply: 'Days', days: '{n} days',
-  patientNotFound: 'No patient has the ID "{id}".', birth: 'Date of birth', patientBanner: 'Patient on screen',
+                patientNotFound: 'No patient has the ID "{id}".', birth: 'Date of birth', patientBanner: 'Patient on screen',
 };
 
-export const staffTexts = { ja: { ...commonTexts.ja, ...ja }, en: { ...commonTexts.en, ...en } };
+export const staffTexts = { ja: { ...commonTexts.ja, ...historyTexts.ja, ...ja }, en: { ...commonTexts.en, ...historyTexts.en, ...en } };

@@ -139,6 +139,7 @@ public abstract class PatientConsentContract(ServerFixture server)
         Assert.Equal("hospital", (string?)read["organizationKind"]);
         Assert.Equal("medication", (string?)read["category"]);
         Assert.Equal("doctor", (string?)read["jobType"]);
+        Assert.Equal("read", (string?)read["verb"]);
     }
 }
 

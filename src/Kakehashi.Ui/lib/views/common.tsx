@@ -1,7 +1,7 @@
 // Pieces the history views share: where a record came from, who performed it, quantities.
-import type { Reference, Resource } from '../../lib/fhir';
-import type { Quantity } from '../../lib/fhirTypes';
-import type { I18n } from '../../lib/i18n';
+import type { Reference, Resource } from '../fhir';
+import type { Quantity } from '../fhirTypes';
+import type { I18n } from '../i18n';
 
 const sourceSystem = 'http://kakehashi.jp/fhir/CodeSystem/history-source';
 

@@ -1,11 +1,11 @@
 // 診療・手術情報: surgery, transplant and dialysis, with the server's note when surgery is left
 // out for lack of the surgery consent.
-import type { Bundle } from '../../lib/fhir';
-import { resourcesOf } from '../../lib/fhir';
-import type { Procedure } from '../../lib/fhirTypes';
-import { concept, formatDate } from '../../lib/format';
-import { useI18n } from '../../lib/i18n';
-import { Coded, DataTable } from '../../lib/ui';
+import type { Bundle } from '../fhir';
+import { resourcesOf } from '../fhir';
+import type { Procedure } from '../fhirTypes';
+import { concept, formatDate } from '../format';
+import { useI18n } from '../i18n';
+import { Coded, DataTable } from '../ui';
 import { Organization } from './common';
 
 export function TreatmentView({ bundle }: { bundle: Bundle }) {

@@ -1,12 +1,12 @@
 // 薬剤情報: one row per dispensing, grouped by day and institution (newest first), with the
 // days' supply and a period filter.
 import { useState } from 'preact/hooks';
-import { todayInJapan } from '../../lib/dates';
-import { type Bundle, resourcesOf } from '../../lib/fhir';
-import type { MedicationDispense } from '../../lib/fhirTypes';
-import { concept, formatDate } from '../../lib/format';
-import { useI18n } from '../../lib/i18n';
-import { Coded } from '../../lib/ui';
+import { todayInJapan } from '../dates';
+import { type Bundle, resourcesOf } from '../fhir';
+import type { MedicationDispense } from '../fhirTypes';
+import { concept, formatDate } from '../format';
+import { useI18n } from '../i18n';
+import { Coded } from '../ui';
 import { Organization, quantity, sources } from './common';
 
 const periods = ['all', '3', '6', '12'] as const;

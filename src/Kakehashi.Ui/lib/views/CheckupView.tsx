@@ -1,11 +1,11 @@
 // 特定健診: the checkups across the years as a table — one column per checkup (newest first),
 // one row per item — so a value's course (HbA1c, blood pressure…) reads along a row.
-import type { Bundle, Resource } from '../../lib/fhir';
-import { resourcesOf } from '../../lib/fhir';
-import type { DiagnosticReport, Observation } from '../../lib/fhirTypes';
-import { concept, formatDate } from '../../lib/format';
-import { useI18n } from '../../lib/i18n';
-import { Coded, DataTable } from '../../lib/ui';
+import type { Bundle, Resource } from '../fhir';
+import { resourcesOf } from '../fhir';
+import type { DiagnosticReport, Observation } from '../fhirTypes';
+import { concept, formatDate } from '../format';
+import { useI18n } from '../i18n';
+import { Coded, DataTable } from '../ui';
 import { quantity } from './common';
 
 export function observationValue(o: Observation): string {
