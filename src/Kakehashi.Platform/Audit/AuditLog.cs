@@ -215,7 +215,11 @@ public sealed class AuditLog : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Newest first; any filter may be null.</summary>
-    public async Task<List<AuditEntry>> SearchAsync(string? patient, string? agent, string? organization, DateTimeOffset? since, int count, CancellationToken cancellationToken)
+    public Task<List<AuditEntry>> SearchAsync(string? patient, string? agent, string? organization, DateTimeOffset? since, int count, CancellationToken cancellationToken) =>
+        SearchAsync(new AuditQuery { Patient = patient, Agent = agent, Organization = organization, Since = since, Count = count }, cancellationToken);
+
+    /// <summary>Newest first, a page of <see cref="AuditQuery.Count"/> rows before <see cref="AuditQuery.Before"/> (a chain index) when given.</summary>
+    public async Task<List<AuditEntry>> SearchAsync(AuditQuery query, CancellationToken cancellationToken)
     {
         var where = new List<string>();
         var values = new List<object?>();
@@ -225,26 +229,47 @@ public sealed class AuditLog : IAsyncDisposable, IDisposable
             values.Add(value);
         }
 
-        if (patient is not null)
+        if (query.Patient is not null)
         {
-            Add("patient = @v", patient);
+            Add("patient = @v", query.Patient);
         }
 
-        if (agent is not null)
+        if (query.Agent is not null)
         {
-            Add("agent = @v", agent);
+            Add("agent = @v", query.Agent);
         }
 
-        if (organization is not null)
+        if (query.Organization is not null)
         {
-            Add("organization = @v", organization);
+            Add("organization = @v", query.Organization);
         }
 
-        if (since is { } from)
+        if (query.Since is { } from)
         {
             Add("recorded_at >= @v", SecurityStore.Micros(from));
         }
 
+        if (query.Until is { } until)
+        {
+            Add("recorded_at < @v", SecurityStore.Micros(until));
+        }
+
+        if (query.Failed is { } failed)
+        {
+            Add(failed ? "outcome >= @v" : "outcome < @v", 400);
+        }
+
+        if (query.Emergency is { } emergency)
+        {
+            Add("emergency = @v", emergency ? 1 : 0);
+        }
+
+        if (query.Before is { } before)
+        {
+            Add("chain_index < @v", before);
+        }
+
+        var count = query.Count;
         var sql = "SELECT " + Columns + " FROM audit_log" + (where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where)) +
                   " ORDER BY chain_index DESC LIMIT " + Math.Clamp(count, 1, 1000).ToString(CultureInfo.InvariantCulture);
         await using var connection = await dialect.OpenConnectionAsync(cancellationToken);

@@ -14,6 +14,11 @@ public sealed class AccessPolicy
 {
     private readonly Dictionary<string, Dictionary<string, string>> roles;
 
+    private PolicyDescription description = new(new Dictionary<string, IReadOnlyList<string>>(), new Dictionary<string, IReadOnlyDictionary<string, string>>(), new Dictionary<string, IReadOnlyList<string>>(), []);
+
+    /// <summary>The policy as written (groups by name, not expanded): the administrator's readable table.</summary>
+    public PolicyDescription Describe() => description;
+
     private AccessPolicy(Dictionary<string, Dictionary<string, string>> roles, IReadOnlyDictionary<string, string> patientCompartment, IReadOnlyDictionary<string, string> consentCategoryByType, IReadOnlyList<string> notClinical)
     {
         this.roles = roles;
@@ -93,6 +98,7 @@ public sealed class AccessPolicy
         }
 
         var roles = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+        var description = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
         foreach (var role in root.GetProperty("roles").EnumerateObject())
         {
             if (!KnownRoles.All.Contains(role.Name))
@@ -101,9 +107,11 @@ public sealed class AccessPolicy
             }
 
             var types = new Dictionary<string, string>(StringComparer.Ordinal);
+            var written = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var grant in role.Value.EnumerateObject())
             {
                 var actions = grant.Value.GetString() ?? "";
+                written[grant.Name] = actions;
                 if (actions.Any(c => !SmartScope.Letters.Contains(c, StringComparison.Ordinal)))
                 {
                     throw new InvalidOperationException($"The access policy gives role '{role.Name}' unknown actions '{actions}' (use the letters cruds).");
@@ -130,6 +138,7 @@ public sealed class AccessPolicy
             }
 
             roles[role.Name] = types;
+            description[role.Name] = written;
         }
 
         var compartment = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -170,6 +179,20 @@ public sealed class AccessPolicy
             }
         }
 
-        return new AccessPolicy(roles, compartment, consent, [.. notClinical.Distinct().Order(StringComparer.Ordinal)]);
+        return new AccessPolicy(roles, compartment, consent, [.. notClinical.Distinct().Order(StringComparer.Ordinal)])
+        {
+            description = new PolicyDescription(
+                groups.ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Value, StringComparer.Ordinal),
+                description.ToDictionary(r => r.Key, r => (IReadOnlyDictionary<string, string>)r.Value, StringComparer.Ordinal),
+                consent.GroupBy(c => c.Value).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(c => c.Key).Order(StringComparer.Ordinal)], StringComparer.Ordinal),
+                [.. notClinical.Distinct().Order(StringComparer.Ordinal)]),
+        };
     }
 }
+
+/// <summary>The role policy as its file states it: groups of types, each role's grants (group or type → actions), what each consent category opens.</summary>
+public sealed record PolicyDescription(
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Groups,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Roles,
+    IReadOnlyDictionary<string, IReadOnlyList<string>> ConsentCategories,
+    IReadOnlyList<string> NotClinical);

@@ -30,6 +30,8 @@ public static class AdminEndpoints
             SetAccountAsync(http, id, body?.Reason ?? "disabled by a security administrator", store)).RequireAccess(Administering("account-disable", "U"));
         admin.MapPost("/accounts/{id}/enable", (HttpContext http, string id, SecurityStore store) =>
             SetAccountAsync(http, id, null, store)).RequireAccess(Administering("account-enable", "U"));
+        admin.MapPost("/accounts/{id}/reset-second-factor", ResetSecondFactorAsync).RequireAccess(Administering("account-reset-second-factor", "U"));
+        admin.MapGet("/policy", (AccessPolicy policy) => Results.Ok(policy.Describe())).RequireAccess(Administering("policy-read", "R"));
         admin.MapPost("/clients", CreateClientAsync).RequireAccess(Administering("client-create", "C"));
         admin.MapGet("/clients", async (HttpContext http, SecurityStore store) =>
         {
@@ -50,12 +52,25 @@ public static class AdminEndpoints
 
             return Results.Ok(new { disabled = await store.DisableInactiveAsync(options.Value.InactiveDays, http.RequestAborted) });
         }).RequireAccess(Administering("disable-inactive", "U"));
-        admin.MapGet("/audit", async (HttpContext http, AuditLog audit, string? patient, string? agent, DateTimeOffset? since, int? count) =>
+        admin.MapGet("/audit", async (HttpContext http, AuditLog audit, string? patient, string? agent, string? organization, DateTimeOffset? since,
+            DateTimeOffset? until, string? outcome, bool? emergency, long? before, int? count) =>
         {
             var request = http.Guarded();
             // Who accessed a patient's data is about that patient: the search shows in their own access log.
             request.AddPatientReference(patient);
-            var entries = await audit.SearchAsync(patient, agent, ManagesAll(request.Caller) ? null : request.Caller.OrganizationCode, since, count ?? 100, http.RequestAborted);
+            var failed = outcome switch
+            {
+                null or "" => (bool?)null,
+                "failure" => true,
+                "success" => false,
+                _ => throw FhirException.BadRequest("outcome is 'success' or 'failure'.", "outcome"),
+            };
+            var own = ManagesAll(request.Caller) ? organization : request.Caller.OrganizationCode;
+            var entries = await audit.SearchAsync(new AuditQuery
+            {
+                Patient = patient, Agent = agent, Organization = own, Since = since, Until = until, Failed = failed, Emergency = emergency,
+                Before = before, Count = count ?? 100,
+            }, http.RequestAborted);
             return Results.Ok(entries.Select(e => new { index = e.Index, e.Record, hash = e.Hash }));
         }).RequireAccess(Administering("audit-search", "R"));
         admin.MapGet("/alerts", async (HttpContext http, Consent.EmergencyAccessStore alerts, bool? open) =>
@@ -72,6 +87,16 @@ public static class AdminEndpoints
         }).RequireAccess(Administering("alert-acknowledge", "U"));
         admin.MapGet("/audit/verify", async (HttpContext http, AuditLog audit) =>
             Results.Ok(await audit.VerifyAsync(http.RequestAborted))).RequireAccess(Administering("audit-verify", "R"));
+    }
+
+    /// <summary>A lost or replaced phone: a new TOTP secret, returned once, the old codes refused from now on.</summary>
+    private static async Task<IResult> ResetSecondFactorAsync(HttpContext http, string id, SecurityStore store)
+    {
+        var account = await store.FindAccountAsync(id, http.RequestAborted) ?? throw FhirException.NotFound($"Account {id} is not known.");
+        RequireOrganization(http, account.OrganizationCode);
+        var secret = Totp.NewSecret();
+        await store.ResetSecondFactorAsync(id, secret, http.RequestAborted);
+        return Results.Ok(new { account.Id, account.Username, totpSecret = secret });
     }
 
     /// <summary>The admin API is outside the FHIR policy: security administrators and the operator's systems, by role alone.</summary>

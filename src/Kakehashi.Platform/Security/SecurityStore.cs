@@ -86,6 +86,15 @@ public sealed class SecurityStore(SqlDialect dialect, TimeProvider time, IOption
     }
 
     /// <summary>
+    /// Gives an account a new TOTP secret (a lost phone): the old codes stop at once, the lock and
+    /// the failures are cleared, and the last accepted step is forgotten so the new app's first
+    /// code works. False if the account is unknown.
+    /// </summary>
+    public async Task<bool> ResetSecondFactorAsync(string id, string secret, CancellationToken cancellationToken) =>
+        await ExecuteAsync("UPDATE security_accounts SET totp_secret = @p1, totp_last_step = NULL, failed_logins = 0, locked_until = NULL WHERE id = @p0",
+            cancellationToken, id, secret) == 1;
+
+    /// <summary>
     /// Counts a sign-in attempt as failed before its password is checked; false when the account
     /// is locked. Count and lock change in one conditional UPDATE, so parallel attempts — on any
     /// number of servers sharing the database — get at most <paramref name="maxFailures"/>
