@@ -78,8 +78,8 @@ export function Loading() {
  * the browser's date picker, whose format follows the browser's locale instead of the UI's
  * language. Beneath it, how the date was read, so a typo shows before it is sent.
  */
-export function DateField({ name, label, value, onInput, invalid, errorId, inputRef }: {
-  name: string; label: string; value: string; onInput: (value: string) => void; invalid?: boolean; errorId?: string; inputRef?: Ref<HTMLInputElement>;
+export function DateField({ name, label, value, onInput, invalid, errorId, inputRef, required = false }: {
+  name: string; label: string; value: string; onInput: (value: string) => void; invalid?: boolean; errorId?: string; inputRef?: Ref<HTMLInputElement>; required?: boolean;
 }) {
   const i18n = useI18n();
   const hintId = useId();
@@ -88,7 +88,7 @@ export function DateField({ name, label, value, onInput, invalid, errorId, input
   return (
     <p>
       <label for={name}>{label}</label>
-      <input id={name} name={name} ref={inputRef} autocomplete="off" inputMode="text" value={value} required
+      <input id={name} name={name} ref={inputRef} autocomplete="off" inputMode="text" value={value} required={required}
         aria-describedby={hintId} aria-invalid={invalid ? 'true' : undefined} aria-errormessage={invalid ? errorId : undefined}
         onInput={e => onInput(e.currentTarget.value)} />
       <small id={hintId} class={'iso' in parsed ? 'reading' : undefined}>{reading}</small>

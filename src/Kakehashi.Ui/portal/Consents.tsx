@@ -149,7 +149,7 @@ function ConsentCard({ consent, onChanged, fieldLabel }: { consent: ConsentRow; 
         </div>
       )}
       {narrowing && (
-        <form onSubmit={saveNarrow} class="narrow">
+        <form noValidate onSubmit={saveNarrow} class="narrow">
           <CategoryChoice name={`narrow-${consent.id}`} chosen={chosen} offered={consent.categories} onChange={setChosen} />
           <DateField name={`until-${consent.id}`} label={i18n.t('until')} value={until} onInput={setUntil} />
           <p class="actions">
@@ -180,7 +180,7 @@ function GiveForm({ onGiven, fieldLabel }: { onGiven: () => void; fieldLabel: (f
     });
   };
   return (
-    <form id="give-consent" onSubmit={submit} aria-labelledby="give-title">
+    <form noValidate id="give-consent" onSubmit={submit} aria-labelledby="give-title">
       <h2 id="give-title">{i18n.t('giveTitle')}</h2>
       <p>
         <label for="institutionCode">{i18n.t('institutionCode')}</label>

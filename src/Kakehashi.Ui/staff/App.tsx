@@ -5,9 +5,10 @@ import { Header, Notice } from '../lib/frame';
 import { I18nContext, type Language, makeI18n, storedLanguage, storeLanguage, useI18n } from '../lib/i18n';
 import { href, useRoute } from '../lib/route';
 import { SessionContext, useSessionState } from '../lib/session';
+import { Admin, adminNavKeys, adminSections, sectionOf } from './admin/Admin';
 import { Eligibility } from './Eligibility';
 import { History } from './History';
-import { checksEligibility, historyViews } from './roles';
+import { administers, checksEligibility, historyViews } from './roles';
 import { staffTexts } from './texts';
 
 export const auth = new Auth({
@@ -38,7 +39,7 @@ export function App() {
     auth.completeSignIn().then(
       returnTo => {
         refresh();
-        location.hash = returnTo || '#/eligibility';
+        location.hash = returnTo || (administers(auth.user()?.role) ? '#/admin/accounts' : '#/eligibility');
       },
       () => setNotice('signInFailed'),
     ).finally(() => setCompleting(false));
@@ -57,11 +58,15 @@ export function App() {
 
   const role = session?.user.role;
   const views = historyViews(role);
-  const page = route.page === 'history' ? 'history' : 'eligibility';
-  const nav = [
-    ...(checksEligibility(role) ? [{ href: href('eligibility'), label: i18n.t('navEligibility'), current: page === 'eligibility' }] : []),
-    ...(views.length > 0 ? [{ href: href('history'), label: i18n.t('navHistory'), current: page === 'history' }] : []),
-  ];
+  const admin = administers(role);
+  const page = admin ? 'admin' : route.page === 'history' ? 'history' : 'eligibility';
+  const section = sectionOf(route.id);
+  const nav = admin
+    ? adminSections.map(s => ({ href: href('admin', s), label: i18n.t(adminNavKeys[s]), current: s === section }))
+    : [
+      ...(checksEligibility(role) ? [{ href: href('eligibility'), label: i18n.t('navEligibility'), current: page === 'eligibility' }] : []),
+      ...(views.length > 0 ? [{ href: href('history'), label: i18n.t('navHistory'), current: page === 'history' }] : []),
+    ];
 
   return (
     <I18nContext.Provider value={i18n}>
@@ -71,9 +76,9 @@ export function App() {
         <Notice text={notice ? i18n.t(notice) : null} />
         {completing ? null : session ? (
           <SessionContext.Provider value={session}>
-            {page === 'history'
-              ? <History patientId={route.id} views={views} />
-              : <Eligibility canOpenHistory={views.length > 0} />}
+            {page === 'admin' ? <Admin section={section} />
+              : page === 'history' ? <History patientId={route.id} views={views} />
+                : <Eligibility canOpenHistory={views.length > 0} />}
           </SessionContext.Provider>
         ) : (
           <SignedOut onSignIn={() => void auth.signIn(location.hash, lang)} />

@@ -155,9 +155,9 @@ export function Eligibility({ canOpenHistory }: { canOpenHistory: boolean }) {
             {text('number')}
             {text('branch', { maxLength: 2, inputMode: 'numeric', help: i18n.t('branchHelp') })}
             <DateField name="birthDate" label={i18n.t('birthDate')} value={card.birthDate} onInput={v => edit('birthDate', v)}
-              invalid={failedField === 'birthDate'} errorId="eligibility-error" inputRef={el => { inputs.current.birthDate = el; }} />
+              invalid={failedField === 'birthDate'} errorId="eligibility-error" inputRef={el => { inputs.current.birthDate = el; }} required />
             <DateField name="visitDate" label={i18n.t('visitDate')} value={card.visitDate} onInput={v => edit('visitDate', v)}
-              invalid={failedField === 'visitDate'} errorId="eligibility-error" inputRef={el => { inputs.current.visitDate = el; }} />
+              invalid={failedField === 'visitDate'} errorId="eligibility-error" inputRef={el => { inputs.current.visitDate = el; }} required />
           </div>
         </fieldset>
         <p class="actions">

@@ -59,7 +59,7 @@ function PatientForm({ patientId }: { patientId: string | null }) {
     if (id) location.hash = href('history', id);
   };
   return (
-    <form id="patient-form" class="inline" onSubmit={submit}>
+    <form noValidate id="patient-form" class="inline" onSubmit={submit}>
       <p>
         <label for="patientId">{i18n.t('patientId')}</label>
         <input id="patientId" name="patientId" autocomplete="off" required value={value} onInput={e => setValue(e.currentTarget.value)} />

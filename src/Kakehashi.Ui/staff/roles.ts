@@ -19,3 +19,8 @@ export function historyViews(role: string | undefined): readonly HistoryView[] {
 export function checksEligibility(role: string | undefined): boolean {
   return role === 'clerk' || role === 'doctor' || role === 'dentist' || role === 'nurse' || role === 'pharmacist';
 }
+
+/** Security administrators manage accounts, systems and the audit trail, and see no patient data. */
+export function administers(role: string | undefined): boolean {
+  return role === 'security-admin';
+}

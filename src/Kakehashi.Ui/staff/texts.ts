@@ -1,5 +1,6 @@
 // The staff workspace's texts (reception, clinical staff, security administrators).
 import { commonTexts, historyTexts } from '../lib/texts';
+import { adminTexts } from './admin/texts';
 
 const ja = {
   title: '架け橋 職員画面', navEligibility: '資格確認', navHistory: '薬剤・健診・診療情報',
@@ -78,4 +79,7 @@ const en: Record<keyof typeof ja, string> = {
                 patientNotFound: 'No patient has the ID "{id}".', birth: 'Date of birth', patientBanner: 'Patient on screen',
 };
 
-export const staffTexts = { ja: { ...commonTexts.ja, ...historyTexts.ja, ...ja }, en: { ...commonTexts.en, ...historyTexts.en, ...en } };
+export const staffTexts = {
+  ja: { ...commonTexts.ja, ...historyTexts.ja, ...adminTexts.ja, ...ja },
+  en: { ...commonTexts.en, ...historyTexts.en, ...adminTexts.en, ...en },
+};
