@@ -68,8 +68,15 @@ public static class AdminEndpoints
             var own = ManagesAll(request.Caller) ? organization : request.Caller.OrganizationCode;
             var entries = await audit.SearchAsync(new AuditQuery
             {
-                Patient = patient, Agent = agent, Organization = own, Since = since, Until = until, Failed = failed, Emergency = emergency,
-                Before = before, Count = count ?? 100,
+                Patient = patient,
+                Agent = agent,
+                Organization = own,
+                Since = since,
+                Until = until,
+                Failed = failed,
+                Emergency = emergency,
+                Before = before,
+                Count = count ?? 100,
             }, http.RequestAborted);
             return Results.Ok(entries.Select(e => new { index = e.Index, e.Record, hash = e.Hash }));
         }).RequireAccess(Administering("audit-search", "R"));
