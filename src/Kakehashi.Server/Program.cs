@@ -28,6 +28,7 @@ builder.AddEligibility();
 builder.AddKakehashiConsent();
 builder.AddHistory();
 builder.AddBulkExport();
+builder.Services.AddSingleton<ILoginHints, DemoLoginHints>();
 
 var app = builder.Build();
 await app.InitializeStorageAsync();
@@ -40,6 +41,7 @@ if (args is ["audit", "verify", ..])
 await app.InitializeSecurityAsync();
 await app.InitializeUiAsync();
 await app.SeedDemoDataAsync();
+_ = app.SeedDemoPopulationInBackground();
 await app.SeedDemoStaffAsync();
 app.MapKakehashiSecurity();
 app.MapFhir();

@@ -19,6 +19,9 @@ public sealed class KakehashiOptions
 
     /// <summary>Loads a few demo patients into an empty store at start.</summary>
     public bool SeedDemoData { get; set; }
+
+    /// <summary>Loads the demo population (200 synthetic people over three years) into a store that does not hold it yet.</summary>
+    public bool SeedDemoPopulation { get; set; }
 }
 
 public enum StorageProvider

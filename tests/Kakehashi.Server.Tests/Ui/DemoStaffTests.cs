@@ -18,12 +18,14 @@ public sealed class DemoServerFixture : SqliteServerFixture
     {
         ["Kakehashi:Security:DemoClient:Enabled"] = "true",
         ["Kakehashi:SeedDemoData"] = "true",
+        ["Kakehashi:SeedDemoPopulation"] = "true",
     };
 }
 
 /// <summary>
-/// The demo the README points to: staff credentials in an owner-only file, and with the demo data
-/// the clerk's check of 山田 太郎's card and the doctor's view of his consented history work.
+/// The demo the README points to: an account of every job type with its credentials in an
+/// owner-only file and listed on the sign-in page; with the demo data the clerk's check of 山田
+/// 太郎's card and the doctor's view of his consented history work; the demo population loads once.
 /// </summary>
 public sealed class DemoStaffTests(DemoServerFixture server) : IClassFixture<DemoServerFixture>
 {
@@ -38,18 +40,29 @@ public sealed class DemoStaffTests(DemoServerFixture server) : IClassFixture<Dem
         }
 
         var accounts = File.ReadLines(file).Where(l => !l.StartsWith('#')).Select(l => l.Split('\t')).ToDictionary(p => p[0]);
-        Assert.Equal(["demo-clerk", "demo-doctor"], accounts.Keys.Order());
+        var expected = DemoStaffSeeder.Accounts.ToList();
+        Assert.Equal(expected.Select(a => a.Username).Order(), accounts.Keys.Order());
+        Assert.Equal(10, expected.Select(a => a.JobType).Distinct().Count());
 
+        // Every demo account signs in with its password and code, as its job type.
         var tokens = new Dictionary<string, string>();
-        foreach (var (username, role) in new[] { ("demo-clerk", "clerk"), ("demo-doctor", "doctor") })
+        foreach (var (username, role) in expected)
         {
             var line = accounts[username];
-            var (token, _) = await server.LoginAsync(new TestAccount("", username, line[1], line[2]), UiExtensions.Scopes);
-            var claims = new JsonWebToken(token);
-            Assert.Equal(role, claims.GetClaim("kh_role").Value);
-            Assert.Equal(DemoStaffSeeder.HospitalCode, claims.GetClaim("kh_org").Value);
+            var scopes = role == "patient" ? UiExtensions.PortalScopes : UiExtensions.Scopes;
+            var (token, _) = await server.LoginAsync(new TestAccount("", username, line[1], line[2]), scopes);
+            Assert.Equal(role, new JsonWebToken(token).GetClaim("kh_role").Value);
             tokens[username] = token;
         }
+
+        Assert.Equal(DemoStaffSeeder.HospitalCode, new JsonWebToken(tokens["demo-doctor"]).GetClaim("kh_org").Value);
+
+        // The sign-in page lists them (never their secrets) in demo mode.
+        using var browser = server.CreateBrowser();
+        var page = await browser.GetStringAsync("/login?returnUrl=x");
+        Assert.Contains("demo-patient", page, StringComparison.Ordinal);
+        Assert.Contains("demo-code", page, StringComparison.Ordinal);
+        Assert.DoesNotContain(accounts["demo-doctor"][1], page, StringComparison.Ordinal);
 
         // The demo card of 山田 太郎 is valid; its 限度額適用区分 stays hidden without the limit-certificate consent.
         using var clerk = server.CreateClientWithToken(tokens["demo-clerk"]);
@@ -72,5 +85,43 @@ public sealed class DemoStaffTests(DemoServerFixture server) : IClassFixture<Dem
         var stored = await server.Services.GetRequiredService<Kakehashi.Platform.Security.SecurityStore>().FindAccountByUsernameAsync("demo-doctor", CancellationToken.None);
         Assert.NotEqual(accounts["demo-doctor"][1], stored!.PasswordHash);
         Assert.DoesNotContain(accounts["demo-doctor"][1], stored.PasswordHash, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheDemoPopulation_LoadsOnce_AndEveryRoleHasSomethingToSee()
+    {
+        // Loaded in the background after start: wait for its last person.
+        var last = DemoPopulationSeeder.PatientId(DemoPopulationSeeder.People - 1);
+        for (var i = 0; i < 600 && (await server.Client.GetAsync($"Patient/{last}")).StatusCode != HttpStatusCode.OK; i++)
+        {
+            await Task.Delay(500);
+        }
+
+        await (await server.Client.GetAsync($"Patient/{last}")).ExpectAsync(HttpStatusCode.OK);
+        async Task<int> CountAsync(string type) => (int)(await (await server.Client.GetAsync($"{type}?_summary=count")).ExpectAsync(HttpStatusCode.OK))["total"]!;
+        var counts = new[] { await CountAsync("Patient"), await CountAsync("Consent"), await CountAsync("Observation") };
+        Assert.True(counts[0] >= DemoPopulationSeeder.People);
+
+        // Started again on the same store: nothing is loaded twice.
+        var loaded = await DemoPopulationSeeder.SeedDemoPopulationAsync(server.Services, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
+        Assert.False(loaded);
+        Assert.Equal(counts, new[] { await CountAsync("Patient"), await CountAsync("Consent"), await CountAsync("Observation") });
+
+        // The demo patient has a record to look at in the portal, and the demo hospital sees it with his consent.
+        // (Accounts of their own: the demo accounts' codes are used once by the other test.)
+        var (patientToken, _) = await server.LoginAsync(await server.CreateAccountAsync("patient", server.OperatorCode, DemoStaffSeeder.PatientId), UiExtensions.PortalScopes);
+        using var me = server.CreateClientWithToken(patientToken);
+        var own = DemoStaffSeeder.PatientId;
+        var labs = await (await me.GetAsync($"Observation?patient=Patient/{own}&category=laboratory&_summary=count")).ExpectAsync(HttpStatusCode.OK);
+        Assert.True((int)labs["total"]! > 10);
+        var medicines = await (await me.GetAsync($"Patient/{own}/$medication-history")).ExpectAsync(HttpStatusCode.OK);
+        Assert.True((int)medicines["total"]! > 10);
+        var (doctorToken, _) = await server.LoginAsync(await server.CreateAccountAsync("doctor", DemoStaffSeeder.HospitalCode), UiExtensions.Scopes);
+        using var doctor = server.CreateClientWithToken(doctorToken);
+        var seen = await (await doctor.GetAsync($"MedicationDispense?patient=Patient/{own}&_summary=count")).ExpectAsync(HttpStatusCode.OK);
+        Assert.True((int)seen["total"]! > 10);
+        var unconsented = DemoPopulationSeeder.PatientId(DemoPopulationSeeder.People - 1);
+        var hidden = await (await doctor.GetAsync($"MedicationDispense?patient=Patient/{unconsented}&_summary=count")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(0, (int)hidden["total"]!);
     }
 }
