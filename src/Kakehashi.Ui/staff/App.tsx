@@ -8,6 +8,7 @@ import { SessionContext, useSessionState } from '../lib/session';
 import { Admin, adminNavKeys, adminSections, sectionOf } from './admin/Admin';
 import { Eligibility } from './Eligibility';
 import { History } from './History';
+import { Patients } from './Patients';
 import { administers, checksEligibility, historyViews } from './roles';
 import { staffTexts } from './texts';
 
@@ -59,12 +60,13 @@ export function App() {
   const role = session?.user.role;
   const views = historyViews(role);
   const admin = administers(role);
-  const page = admin ? 'admin' : route.page === 'history' ? 'history' : 'eligibility';
+  const page = admin ? 'admin' : route.page === 'history' ? 'history' : route.page === 'patients' ? 'patients' : 'eligibility';
   const section = sectionOf(route.id);
   const nav = admin
     ? adminSections.map(s => ({ href: href('admin', s), label: i18n.t(adminNavKeys[s]), current: s === section }))
     : [
       ...(checksEligibility(role) ? [{ href: href('eligibility'), label: i18n.t('navEligibility'), current: page === 'eligibility' }] : []),
+      ...(checksEligibility(role) ? [{ href: href('patients'), label: i18n.t('navPatients'), current: page === 'patients' }] : []),
       ...(views.length > 0 ? [{ href: href('history'), label: i18n.t('navHistory'), current: page === 'history' }] : []),
     ];
 
@@ -78,6 +80,7 @@ export function App() {
           <SessionContext.Provider value={session}>
             {page === 'admin' ? <Admin section={section} />
               : page === 'history' ? <History patientId={route.id} views={views} />
+                : page === 'patients' ? <Patients canOpenHistory={views.length > 0} />
                 : <Eligibility canOpenHistory={views.length > 0} />}
           </SessionContext.Provider>
         ) : (

@@ -91,6 +91,7 @@ function PatientRecords({ patientId, views }: { patientId: string; views: readon
   return (
     <>
       <PatientBanner patient={patient.value} />
+      <p class="actions no-print"><button type="button" onClick={() => window.print()}>{i18n.t('print')}</button></p>
       <Tabs views={views} selected={view} onSelect={setView} />
       <div id="history-panel" role="tabpanel" tabIndex={0} aria-labelledby={`tab-${view}`} aria-live="polite">
         <ViewPanel key={view} patientId={patientId} view={view} />

@@ -3,7 +3,10 @@ import { commonTexts, historyTexts } from '../lib/texts';
 import { adminTexts } from './admin/texts';
 
 const ja = {
-  title: '架け橋 職員画面', navEligibility: '資格確認', navHistory: '薬剤・健診・診療情報',
+  title: '架け橋 職員画面', navEligibility: '資格確認', navPatients: '患者検索',
+  patientsTitle: '患者検索', nameOrKana: '氏名またはカナ', patientNumber: '患者番号', searchPatients: '検索する', searchFailed: '検索できませんでした',
+  noPatients: '該当する患者はいません。', 'search.empty': '氏名・カナ、生年月日、患者番号のいずれかを入力してください。', openHistoryShort: '薬剤・健診・診療情報', actions: '操作',
+  print: '印刷', navHistory: '薬剤・健診・診療情報',
   signInTitle: '職員ログイン',
   signInHelp: '受付・診療スタッフ用の画面です。ユーザー名、パスワードと認証アプリの確認コードでログインします。',
   eligibilityTitle: '資格確認（保険証情報）', cardLegend: '保険証の記載事項',
@@ -40,7 +43,10 @@ const ja = {
 };
 
 const en: Record<keyof typeof ja, string> = {
-  title: 'Kakehashi staff', navEligibility: 'Eligibility', navHistory: 'Medication, checkups, treatment',
+  title: 'Kakehashi staff', navEligibility: 'Eligibility', navPatients: 'Patients',
+  patientsTitle: 'Find a patient', nameOrKana: 'Name or kana', patientNumber: 'Patient number', searchPatients: 'Search', searchFailed: 'The search could not be made',
+  noPatients: 'No patient matches.', 'search.empty': 'Enter a name or kana, a date of birth or a patient number.', openHistoryShort: 'Medication, checkups, treatment', actions: 'Actions',
+  print: 'Print', navHistory: 'Medication, checkups, treatment',
   signInTitle: 'Staff sign-in',
   signInHelp: 'For reception and clinical staff. Sign in with your username, password and the code of your authenticator app.',
   eligibilityTitle: 'Eligibility check (insurance card)', cardLegend: 'As printed on the insurance card',

@@ -1,0 +1,71 @@
+using Kakehashi.Server.Tests.Support;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Kakehashi.Server.Tests.Ui;
+
+/// <summary>Reception's patient search (name or kana, 和暦 birth date, the clinic's patient number) and the printed view.</summary>
+[Collection(UiCollection.Name)]
+public sealed class ReceptionScreenTests(UiServerFixture server)
+{
+    [Fact]
+    public async Task AClerkFindsAPatientByKanaBirthDateOrNumber_AndADoctorOpensAndPrintsTheirHistory()
+    {
+        var hospital = await server.CreateOrganizationAsync("hospital");
+        var family = "検索" + Guid.NewGuid().ToString("N")[..6];
+        var kana = "ケンサク" + string.Concat(Guid.NewGuid().ToString("N")[..4].Select(c => (char)('ア' + (c % 20) * 2)));
+        var number = Random.Shared.Next(10_000_000, 99_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var patient = (string)(await server.Client.CreateAsync($$"""
+            {"resourceType":"Patient",
+             "identifier":[{"system":"urn:oid:1.2.392.100495.20.3.51.1{{hospital}}","value":"{{number}}"}],
+             "name":[{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation","valueCode":"IDE"}],"family":"{{family}}","given":["花子"]},
+                     {"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation","valueCode":"SYL"}],"family":"{{kana}}","given":["ハナコ"]}],
+             "gender":"female","birthDate":"1962-02-03"}
+            """))["id"]!;
+        var clerk = await server.CreateAccountAsync("clerk", hospital);
+        var page = await UiSignIn.SignInAsync(server, clerk);
+        await page.GetByRole(AriaRole.Link, new() { Name = "患者検索" }).ClickAsync();
+        var results = page.Locator("#patient-results tbody tr");
+
+        // By the kana reading, as a clerk types it.
+        await page.GetByLabel("氏名またはカナ").FillAsync(kana);
+        await page.GetByRole(AriaRole.Button, new() { Name = "検索する" }).ClickAsync();
+        await Expect(results).ToHaveCountAsync(1);
+        await Expect(results).ToContainTextAsync(family + " 花子");
+        await Expect(results).ToContainTextAsync("1962年2月3日（昭和37年）");
+        await Expect(results).ToContainTextAsync(number);
+        // A clerk is offered no history link.
+        await Expect(results.GetByRole(AriaRole.Link)).ToHaveCountAsync(0);
+
+        // By the clinic's patient number typed in full-width digits, with the birth date in 和暦.
+        await page.GetByLabel("氏名またはカナ").FillAsync("");
+        await page.GetByLabel("患者番号").FillAsync(string.Concat(number.Select(c => (char)(c - '0' + '０'))));
+        await page.GetByLabel("生年月日").FillAsync("S37.2.3");
+        await page.GetByRole(AriaRole.Button, new() { Name = "検索する" }).ClickAsync();
+        await Expect(results).ToHaveCountAsync(1);
+        await Expect(results).ToContainTextAsync(family);
+
+        // Nothing to search by: said in Japanese, nothing sent.
+        await page.GetByLabel("患者番号").FillAsync("");
+        await page.GetByLabel("生年月日").FillAsync("");
+        await page.GetByRole(AriaRole.Button, new() { Name = "検索する" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("いずれかを入力してください");
+        await page.Context.CloseAsync();
+
+        // A doctor with the patient's consent opens the history from the result, and prints it without the controls.
+        var doctor = await server.CreateAccountAsync("doctor", hospital);
+        await TestConsents.GrantAsync(server.Client, patient, hospital, "medication");
+        page = await UiSignIn.SignInAsync(server, doctor, "/ui/#/patients");
+        await page.GetByLabel("氏名またはカナ").FillAsync(family);
+        await page.GetByRole(AriaRole.Button, new() { Name = "検索する" }).ClickAsync();
+        await page.Locator("#patient-results tbody tr").GetByRole(AriaRole.Link, new() { Name = "薬剤・健診・診療情報" }).ClickAsync();
+        await Expect(page.Locator("#patient-card")).ToContainTextAsync(family + " 花子");
+        await Expect(page.Locator("#patient-card")).ToContainTextAsync("歳");
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+        await Expect(page.Locator("header.top")).ToBeHiddenAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "印刷" })).ToBeHiddenAsync();
+        await Expect(page.Locator("#patient-card")).ToBeVisibleAsync();
+        await UiArtifacts.ScreenshotAsync(page, "staff-history-print");
+        await page.Context.CloseAsync();
+    }
+}
