@@ -4,6 +4,8 @@
 const ja = {
   brand: '架け橋', brandSub: '全国医療情報プラットフォーム', skipToContent: '本文へ移動', menu: 'メニュー',
   signIn: 'ログイン', logout: 'ログアウト', signInAgain: 'もう一度ログイン', switchLanguage: 'English',
+  lockedTitle: '画面をロックしました', lockedHelp: 'しばらく操作がなかったため、画面を隠しました。入力中の内容は残っています。続けるにはもう一度ログインしてください。',
+  unlock: 'ログインして再開',
   signedOut: 'ログアウトしました。', sessionExpired: 'ログインの有効期限が切れたか、ログアウトされました。もう一度ログインしてください。',
   signInFailed: 'ログインできませんでした。もう一度お試しください。', loading: '読み込み中…',
   'gender.male': '男', 'gender.female': '女', 'gender.other': 'その他', 'gender.unknown': '不明',
@@ -27,6 +29,8 @@ const ja = {
 const en: Record<keyof typeof ja, string> = {
   brand: 'Kakehashi', brandSub: 'National Medical Information Platform', skipToContent: 'Skip to content', menu: 'Menu',
   signIn: 'Sign in', logout: 'Sign out', signInAgain: 'Sign in again', switchLanguage: '日本語',
+  lockedTitle: 'The screen is locked', lockedHelp: 'Nothing happened for a while, so the screen was hidden. What you typed is kept. Sign in again to go on.',
+  unlock: 'Sign in to continue',
   signedOut: 'You have signed out.', sessionExpired: 'Your sign-in has expired or was ended. Please sign in again.',
   signInFailed: 'The sign-in did not complete. Please try again.', loading: 'Loading…',
   'gender.male': 'Male', 'gender.female': 'Female', 'gender.other': 'Other', 'gender.unknown': 'Unknown',

@@ -2,6 +2,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Auth } from '../lib/auth';
 import { Header, Notice } from '../lib/frame';
+import { clearDrafts, LockScreen, useIdleLock } from '../lib/idle';
 import { I18nContext, type Language, makeI18n, storedLanguage, storeLanguage, useI18n } from '../lib/i18n';
 import { href, useRoute } from '../lib/route';
 import { SessionContext, useSessionState } from '../lib/session';
@@ -29,6 +30,7 @@ export function App() {
   const [completing, setCompleting] = useState(() => auth.isCallback());
   const { session, signOut, refresh } = useSessionState(auth, reason => setNotice(reason === 'expired' ? 'sessionExpired' : 'signedOut'));
   const route = useRoute();
+  const locked = useIdleLock(session !== null);
 
   useEffect(() => {
     document.documentElement.lang = lang;
@@ -73,10 +75,13 @@ export function App() {
   return (
     <I18nContext.Provider value={i18n}>
       <a class="skip" href="#main" onClick={e => { e.preventDefault(); document.getElementById('main')?.focus(); }}>{i18n.t('skipToContent')}</a>
-      <Header user={session?.user ?? null} nav={nav} onLanguage={switchLanguage} onSignOut={() => void signOut()} />
+      <Header user={session?.user ?? null} nav={locked ? [] : nav} onLanguage={switchLanguage} onSignOut={() => { clearDrafts(); void signOut(); }} />
       <main id="main" tabIndex={-1}>
         <Notice text={notice ? i18n.t(notice) : null} />
-        {completing ? null : session ? (
+        {completing ? null : session && locked ? (
+          // The screens unmount: no patient data stays in the page while it is locked.
+          <LockScreen onResume={() => void auth.signOut().then(() => auth.signIn(location.hash, lang))} />
+        ) : session ? (
           <SessionContext.Provider value={session}>
             {page === 'admin' ? <Admin section={section} />
               : page === 'history' ? <History patientId={route.id} views={views} />

@@ -11,6 +11,7 @@ import { ScreenTitle } from '../lib/frame';
 import { formatCopay, formatDate, formatGender } from '../lib/format';
 import { useI18n } from '../lib/i18n';
 import { branchProblem, halfWidth, insurerNumberProblem, looksLikeMyNumber } from '../lib/insurance';
+import { clearDraft, loadDraft, saveDraft } from '../lib/idle';
 import { useAction } from '../lib/load';
 import { href } from '../lib/route';
 import { useSession } from '../lib/session';
@@ -86,7 +87,8 @@ function readCard(card: Card): { request: unknown } | { problem: ApiError } {
 export function Eligibility({ canOpenHistory }: { canOpenHistory: boolean }) {
   const i18n = useI18n();
   const { api } = useSession();
-  const [card, setCard] = useState<Card>(emptyCard);
+  // What was typed survives an idle lock or an expired sign-in (this tab only).
+  const [card, setCard] = useState<Card>(() => loadDraft('card', emptyCard));
   const [answer, check, clear] = useAction<Answer>();
   const [resetCount, setResetCount] = useState(0);
   const inputs = useRef<Partial<Record<Field, HTMLInputElement | null>>>({});
@@ -108,6 +110,7 @@ export function Eligibility({ canOpenHistory }: { canOpenHistory: boolean }) {
   }, [answer]);
 
   useEffect(() => inputs.current.insurerNumber?.focus(), [resetCount]);
+  useEffect(() => saveDraft('card', card), [card]);
 
   const edit = (field: Field, value: string) => {
     setCard(c => ({ ...c, [field]: value }));
@@ -125,6 +128,7 @@ export function Eligibility({ canOpenHistory }: { canOpenHistory: boolean }) {
   };
 
   const nextPatient = () => {
+    clearDraft('card');
     setCard(emptyCard());
     clear();
     setResetCount(n => n + 1);

@@ -68,4 +68,41 @@ public sealed class ReceptionScreenTests(UiServerFixture server)
         await UiArtifacts.ScreenshotAsync(page, "staff-history-print");
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task AnIdleDesk_LocksTheScreen_AndKeepsWhatWasTyped()
+    {
+        var clinic = await server.CreateOrganizationAsync("clinic");
+        var clerk = await server.CreateAccountAsync("clerk", clinic);
+        var page = await UiSignIn.SignInAsync(server, clerk);
+        await page.Clock.InstallAsync();
+        await page.GetByLabel("保険者番号", new() { Exact = true }).FillAsync("06139992");
+        await page.GetByLabel("記号", new() { Exact = true }).FillAsync("１２３４");
+        await page.GetByLabel("生年月日", new() { Exact = true }).FillAsync("S40.4.12");
+        // The last activity (a click), timed by the test's clock from here on.
+        await page.GetByLabel("生年月日", new() { Exact = true }).ClickAsync();
+
+        // Three minutes without a key or a click: the card leaves the page.
+        await page.Clock.FastForwardAsync("03:00");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "画面をロックしました" })).ToBeVisibleAsync();
+        await Expect(page.Locator("#eligibility-form")).ToHaveCountAsync(0);
+        Assert.DoesNotContain("06139992", await page.ContentAsync(), StringComparison.Ordinal);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "ログインして再開" })).ToBeFocusedAsync();
+
+        // Signing in again brings the card back as it was typed.
+        await page.GetByRole(AriaRole.Button, new() { Name = "ログインして再開" }).ClickAsync();
+        await page.WaitForURLAsync("**/login?**");
+        await page.GetByLabel("ユーザー名").FillAsync(clerk.Username);
+        await page.GetByLabel("パスワード").FillAsync(clerk.Password);
+        await page.GetByLabel("確認コード", new() { Exact = false }).FillAsync(Kakehashi.Platform.Security.Totp.Code(clerk.TotpSecret!, DateTimeOffset.UtcNow.AddSeconds(30)));
+        await page.GetByRole(AriaRole.Button, new() { Name = "ログイン" }).ClickAsync();
+        await Expect(page.GetByLabel("保険者番号", new() { Exact = true })).ToHaveValueAsync("06139992");
+        await Expect(page.GetByLabel("記号", new() { Exact = true })).ToHaveValueAsync("１２３４");
+        await Expect(page.GetByLabel("生年月日", new() { Exact = true })).ToHaveValueAsync("S40.4.12");
+
+        // Signing out leaves nothing typed behind in the tab.
+        await page.GetByRole(AriaRole.Button, new() { Name = "ログアウト" }).ClickAsync();
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => Object.keys(sessionStorage).filter(k => k.startsWith('kakehashi.draft.')).length"));
+        await page.Context.CloseAsync();
+    }
 }
