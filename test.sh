@@ -237,6 +237,18 @@ install_chromium() {
 }
 [[ -x /usr/bin/chromium ]] || install_chromium
 
+# A Japanese font, so that the UI tests' screenshots (artifacts/ui) show Japanese rather than
+# empty boxes. Best effort: the tests assert text, not pixels, so a machine without it still passes.
+if ! fc-list 2>/dev/null | grep -qi -E 'ipa|cjk|noto sans jp'; then
+  sudo_fonts=()
+  [[ $IS_ROOT -eq 0 ]] && command -v sudo >/dev/null 2>&1 && sudo_fonts=(sudo)
+  if [[ $IS_ROOT -eq 1 || ${#sudo_fonts[@]} -gt 0 ]]; then
+    log "installing fonts-ipafont-gothic for the UI screenshots"
+    "${sudo_fonts[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y fonts-ipafont-gothic >/dev/null 2>&1 \
+      || log "fonts-ipafont-gothic could not be installed; screenshots will show boxes for Japanese"
+  fi
+fi
+
 # The differential search test runs Medplum's FHIR router under Node; install it from the lock file.
 # A failed install stops the run (and counts as a failure): the test must never silently skip.
 if [[ -f tests/differential/package-lock.json ]]; then

@@ -1,4 +1,4 @@
-// Sign-in and the portal's screens by route: #/home, #/medicines, #/checkups, #/access-log,
+// Sign-in and the portal's screens by route: #/home, #/medicines, #/checkups, #/documents, #/access-log,
 // #/consents, #/download. A patient sees their own record only: the server decides that on every
 // request (patient/ scopes, the own-compartment rule); the screens just ask for it.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
@@ -10,6 +10,7 @@ import { SessionContext, useSessionState } from '../lib/session';
 import { AccessLog } from './AccessLog';
 import { Checkups } from './Checkups';
 import { Consents } from './Consents';
+import { Documents } from './Documents';
 import { Download } from './Download';
 import { Home } from './Home';
 import { Medicines } from './Medicines';
@@ -23,10 +24,11 @@ const auth = new Auth({
   storageKey: 'kakehashi.portal.token',
 });
 
-const pages = ['home', 'medicines', 'checkups', 'access-log', 'consents', 'download'] as const;
+const pages = ['home', 'medicines', 'checkups', 'documents', 'access-log', 'consents', 'download'] as const;
 type Page = (typeof pages)[number];
 const navKeys: Record<Page, string> = {
-  home: 'navHome', medicines: 'navMedicines', checkups: 'navCheckups', 'access-log': 'navAccessLog', consents: 'navConsents', download: 'navDownload',
+  home: 'navHome', medicines: 'navMedicines', checkups: 'navCheckups', documents: 'navDocuments', 'access-log': 'navAccessLog', consents: 'navConsents',
+  download: 'navDownload',
 };
 
 type NoticeKey = 'sessionExpired' | 'signedOut' | 'signInFailed' | null;
@@ -79,6 +81,7 @@ export function Portal() {
             {page === 'home' && <Home patientId={patientId} />}
             {page === 'medicines' && <Medicines patientId={patientId} />}
             {page === 'checkups' && <Checkups patientId={patientId} />}
+            {page === 'documents' && <Documents patientId={patientId} />}
             {page === 'access-log' && <AccessLog />}
             {page === 'consents' && <Consents />}
             {page === 'download' && <Download />}

@@ -33,6 +33,8 @@ const ja = {
   downloadHelp: 'プラットフォームにあるあなたの記録を、FHIR 形式（NDJSON：1行に1件の JSON）でダウンロードできます。ほかのアプリに取り込むことができます。',
   prepare: 'ダウンロードを準備する', preparing: '準備中…（件数が多いと時間がかかります）', downloadReady: '{n}件の記録を準備しました。',
   downloadLink: 'my-data.ndjson を保存する', downloadFailed: 'ダウンロードを準備できませんでした',
+  navDocuments: '文書', documentsTitle: 'わたしの文書', noDocuments: '文書はありません。', openDocument: '内容を見る',
+  notText: 'この形式（{type}）は画面に表示できません。ダウンロードからご覧ください。',
   diagnosesTitle: 'わたしの病名', noDiagnoses: '登録されている病名はありません。', onset: '発症日', recorded: '記録日',
 };
 
@@ -68,6 +70,8 @@ const en: Record<keyof typeof ja, string> = {
   downloadHelp: 'Download your records held by the platform as FHIR (NDJSON: one JSON record per line), to use in another app.',
   prepare: 'Prepare the download', preparing: 'Preparing… (this takes a while for many records)', downloadReady: '{n} records are ready.',
   downloadLink: 'Save my-data.ndjson', downloadFailed: 'The download could not be prepared',
+  navDocuments: 'Documents', documentsTitle: 'My documents', noDocuments: 'No documents.', openDocument: 'Show',
+  notText: 'This format ({type}) cannot be shown here; use the download.',
   diagnosesTitle: 'My diagnoses', noDiagnoses: 'No diagnoses are recorded.', onset: 'Onset', recorded: 'Recorded',
 };
 

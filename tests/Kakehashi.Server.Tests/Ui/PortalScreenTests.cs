@@ -80,10 +80,16 @@ public sealed class PortalScreenTests(UiServerFixture server)
     }
 
     [Fact]
-    public async Task APatient_SeesTheirCheckupsAsCharts_AndDownloadsTheirOwnRecordOnly()
+    public async Task APatient_SeesTheirCheckupsAsCharts_ReadsTheirDocuments_AndDownloadsTheirOwnRecordOnly()
     {
         var patient = await UiData.PatientWithHistoryAsync(server);
         var other = await UiData.PatientWithHistoryAsync(server);
+        var text = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("経過良好で退院。外来で経過観察。"));
+        await server.Client.CreateAsync($$$"""
+            {"resourceType":"DocumentReference","status":"current","type":{"text":"退院時サマリー"},"subject":{"reference":"Patient/{{{patient}}}"},
+             "date":"2026-10-01T10:00:00+09:00","custodian":{"display":"架け橋病院"},
+             "content":[{"attachment":{"contentType":"text/plain; charset=utf-8","data":"{{{text}}}"}}]}
+            """);
         var account = await server.CreateAccountAsync("patient", server.OperatorCode, patient);
         var page = await UiSignIn.SignInAsync(server, account, "/portal/");
         var violations = await WatchCspAsync(page);
@@ -93,6 +99,12 @@ public sealed class PortalScreenTests(UiServerFixture server)
         await Expect(chart).ToBeVisibleAsync();
         await Expect(chart).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex("5\\.6.*5\\.9"));
         await UiArtifacts.ScreenshotAsync(page, "portal-checkups-phone");
+
+        // A text document about me opens in place.
+        await page.GetByRole(AriaRole.Link, new() { Name = "文書" }).ClickAsync();
+        var document = page.Locator("#documents > li").Filter(new() { HasText = "退院時サマリー" });
+        await document.GetByRole(AriaRole.Button, new() { Name = "内容を見る" }).ClickAsync();
+        await Expect(document).ToContainTextAsync("経過良好で退院");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "ダウンロード" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "ダウンロードを準備する" }).ClickAsync();
