@@ -11,4 +11,7 @@ public sealed class QualificationRegistry(EligibilityLookup lookup) : IQualifica
 
     public async Task<IReadOnlyList<string>> HoldersAsync(InsuredNumber number, CancellationToken cancellationToken) =>
         (await lookup.ByInsuredNumberAsync(number, cancellationToken)).Select(c => c.Qualification.PatientId).Distinct().ToList();
+
+    public async Task<IReadOnlyList<string>> CardHoldersAsync(string cardKey, CancellationToken cancellationToken) =>
+        (await lookup.ByCardAsync(cardKey, cancellationToken)).Select(c => c.Qualification.PatientId).Distinct().ToList();
 }

@@ -20,6 +20,12 @@ if (args is ["demo-code", var demoUser])
     return DemoStaffSeeder.PrintCode(builder.Configuration, demoUser, TimeProvider.System);
 }
 
+if (args is ["card-sign", var challenge])
+{
+    // dotnet run --project src/Kakehashi.Server -- card-sign CHALLENGE: the demo card signs a sign-in challenge.
+    return DemoCard.Sign(builder.Configuration[KakehashiOptions.Section + ":Storage:DataDirectory"] ?? "data", challenge);
+}
+
 builder.AddKakehashiOptions();
 builder.AddKakehashiStorage();
 builder.AddFhirServer();
@@ -29,6 +35,7 @@ builder.AddKakehashiConsent();
 builder.AddHistory();
 builder.AddBulkExport();
 builder.Services.AddSingleton<ILoginHints, DemoLoginHints>();
+builder.Services.AddHostedService<DemoPopulationService>();
 
 var app = builder.Build();
 await app.InitializeStorageAsync();
@@ -41,7 +48,6 @@ if (args is ["audit", "verify", ..])
 await app.InitializeSecurityAsync();
 await app.InitializeUiAsync();
 await app.SeedDemoDataAsync();
-_ = app.SeedDemoPopulationInBackground();
 await app.SeedDemoStaffAsync();
 app.MapKakehashiSecurity();
 app.MapFhir();

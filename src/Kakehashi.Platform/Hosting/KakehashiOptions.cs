@@ -20,7 +20,7 @@ public sealed class KakehashiOptions
     /// <summary>Loads a few demo patients into an empty store at start.</summary>
     public bool SeedDemoData { get; set; }
 
-    /// <summary>Loads the demo population (200 synthetic people over three years) into a store that does not hold it yet.</summary>
+    /// <summary>Loads the demo population (200 synthetic people over three years) into a store that does not hold it yet; only with <see cref="SeedDemoData"/>.</summary>
     public bool SeedDemoPopulation { get; set; }
 }
 

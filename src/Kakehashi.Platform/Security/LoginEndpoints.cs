@@ -27,6 +27,8 @@ public static class LoginEndpoints
         app.MapMethods(AuthorizePath, ["GET", "POST"], AuthorizeAsync);
         app.MapGet("/login", (HttpContext http, string? returnUrl, string? lang) => Page(http, returnUrl, lang, null));
         app.MapGet(LoginPage.StylePath, LoginPage.Style);
+        app.MapGet("/login/card", (HttpContext http, CardSignIn card, string? returnUrl, string? lang) => CardPage(http, card, returnUrl, lang, null));
+        app.MapPost("/login/card", CardLoginAsync).DisableAntiforgery();
         app.MapPost("/login", LoginAsync).DisableAntiforgery();
     }
 
@@ -119,6 +121,12 @@ public static class LoginEndpoints
             return Page(http, returnUrl, lang, failed, HttpStatusCode.Unauthorized, username);
         }
 
+        return await SignInAsync(http, store, account, returnUrl);
+    }
+
+    /// <summary>The person is who they said: a short cookie bridges back into the authorization request.</summary>
+    private static async Task<IResult> SignInAsync(HttpContext http, SecurityStore store, Account account, string returnUrl)
+    {
         await store.RecordLoginSucceededAsync(account.Id, http.RequestAborted);
         var identity = new ClaimsIdentity(CookieScheme, Claims.Subject, null);
         identity.AddClaim(new Claim(Claims.Subject, account.Id));
@@ -127,8 +135,45 @@ public static class LoginEndpoints
         return Results.Redirect(returnUrl);
     }
 
+    /// <summary>
+    /// A patient signs in with the My Number card (<see cref="CardSignIn"/>): the card's certificate
+    /// and its signature over this page's challenge. A refusal says only what the person can fix;
+    /// a signature cannot be guessed, and each challenge signs in once.
+    /// </summary>
+    private static async Task<IResult> CardLoginAsync(HttpContext http, SecurityStore store, CardSignIn card)
+    {
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var returnUrl = form["returnUrl"].ToString();
+        var lang = form["lang"].ToString();
+        if (!returnUrl.StartsWith(AuthorizePath + "?", StringComparison.Ordinal))
+        {
+            return CardPage(http, card, null, lang, Text(lang, "ログイン要求が不正です。アプリからやり直してください。", "Invalid sign-in request; start again from the application."), HttpStatusCode.BadRequest);
+        }
+
+        var result = await card.VerifyAsync(form["challenge"], form["certificate"], form["signature"], http.RequestAborted);
+        var accounts = result.PatientId is { } patient ? await store.FindPatientAccountsAsync(patient, http.RequestAborted) : [];
+        if (accounts is [{ IsDisabled: false } account])
+        {
+            return await SignInAsync(http, store, account, returnUrl);
+        }
+
+        var why = result.Refusal switch
+        {
+            CardRefusal.Challenge => Text(lang, "確認用の文字列の有効期限が切れたか、すでに使われています。新しい文字列で署名してください。", "The challenge expired or was used already: sign the new one."),
+            CardRefusal.Signature or CardRefusal.Certificate => Text(lang, "カードの証明書または署名を確認できませんでした。", "The card's certificate or signature could not be verified."),
+            CardRefusal.NotOffered => Text(lang, "このサーバーではマイナンバーカードでのログインを利用できません。", "Card sign-in is not offered by this server."),
+            _ => Text(lang, "このカードで利用できるアカウントがありません。保険者でカードの利用登録を確認してください。", "No account can be used with this card; check the card's registration with your insurer."),
+        };
+        return CardPage(http, card, returnUrl, lang, why, HttpStatusCode.Unauthorized);
+    }
+
+    private static IResult CardPage(HttpContext http, CardSignIn card, string? returnUrl, string? lang, string? error, HttpStatusCode status = HttpStatusCode.OK) =>
+        card.Enabled
+            ? LoginPage.RenderCard(http, new LoginPage.Model(returnUrl, lang == "en", error, null), card.NewChallenge(), status)
+            : Results.NotFound();
+
     private static IResult Page(HttpContext http, string? returnUrl, string? lang, string? error, HttpStatusCode status = HttpStatusCode.OK, string? username = null) =>
-        LoginPage.Render(http, new LoginPage.Model(returnUrl, lang == "en", error, username), status);
+        LoginPage.Render(http, new LoginPage.Model(returnUrl, lang == "en", error, username), status, http.RequestServices.GetRequiredService<CardSignIn>().Enabled);
 
     private static string Text(string? lang, string japanese, string english) => lang == "en" ? english : japanese;
 

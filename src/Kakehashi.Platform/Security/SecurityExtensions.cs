@@ -60,6 +60,10 @@ public static class SecurityExtensions
         {
             var dataDirectory = builder.Configuration[KakehashiOptions.Section + ":Storage:DataDirectory"] ?? "data";
             var keys = ServerKeys.Load(options, dataDirectory);
+            // The login page's My Number card sign-in exists with the built-in authorization server only.
+            services.AddSingleton(keys);
+            services.AddSingleton<CardTrust>();
+            services.AddSingleton<CardSignIn>();
             openIddict.AddServer(server =>
             {
                 server.SetTokenEndpointUris(TokenEndpoint.Path.TrimStart('/'))

@@ -86,6 +86,9 @@ public sealed class SecurityOptions
 
     /// <summary>The demo confidential client for trying the server; off unless configured.</summary>
     public DemoClientOptions DemoClient { get; set; } = new();
+
+    /// <summary>Signing in with the My Number card (docs/security/card-sign-in.md).</summary>
+    public CardSignInOptions CardSignIn { get; set; } = new();
 }
 
 public sealed class OrganizationSeed
@@ -114,6 +117,16 @@ public sealed class ClientSeed
 
     /// <summary>For an interactive application (login page, authorization code + PKCE): its redirect URIs, space-separated. Without Jwks it is a public client.</summary>
     public string? RedirectUris { get; set; }
+}
+
+public sealed class CardSignInOptions
+{
+    /// <summary>
+    /// PEM files of the certification authorities whose user certificates (利用者証明用電子証明書)
+    /// are trusted: J-LIS's JPKI user-authentication CA in production. None: no card sign-in
+    /// (the demo adds its own test CA).
+    /// </summary>
+    public List<string> TrustedIssuers { get; set; } = [];
 }
 
 public sealed class DemoClientOptions

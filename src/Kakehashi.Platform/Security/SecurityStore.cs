@@ -66,6 +66,10 @@ public sealed class SecurityStore(SqlDialect dialect, TimeProvider time, IOption
     public async Task<Account?> FindAccountByUsernameAsync(string username, CancellationToken cancellationToken) =>
         (await QueryAsync("SELECT " + AccountColumns + " FROM security_accounts WHERE username = @p0", ReadAccount, cancellationToken, username)).FirstOrDefault();
 
+    /// <summary>The portal accounts linked to a patient's record (one person, one account: normally one).</summary>
+    public Task<List<Account>> FindPatientAccountsAsync(string patientId, CancellationToken cancellationToken) =>
+        QueryAsync("SELECT " + AccountColumns + " FROM security_accounts WHERE patient_id = @p0 AND job_type = @p1", ReadAccount, cancellationToken, patientId, Kakehashi.Fhir.Security.KnownRoles.Patient);
+
     public Task<List<Account>> ListAccountsAsync(string? organizationCode, CancellationToken cancellationToken) => organizationCode is null
         ? QueryAsync("SELECT " + AccountColumns + " FROM security_accounts ORDER BY username", ReadAccount, cancellationToken)
         : QueryAsync("SELECT " + AccountColumns + " FROM security_accounts WHERE organization_code = @p0 ORDER BY username", ReadAccount, cancellationToken, organizationCode);

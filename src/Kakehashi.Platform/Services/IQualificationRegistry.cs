@@ -17,4 +17,7 @@ public interface IQualificationRegistry
     /// family member on the card when the number has no branch (枝番).
     /// </summary>
     Task<IReadOnlyList<string>> HoldersAsync(InsuredNumber number, CancellationToken cancellationToken);
+
+    /// <summary>The patients a My Number card is linked to (by its <see cref="CardKeys"/> key): one, normally.</summary>
+    Task<IReadOnlyList<string>> CardHoldersAsync(string cardKey, CancellationToken cancellationToken);
 }

@@ -35,35 +35,16 @@ public static class DemoPopulationSeeder
     /// <summary>The first people of the population (and the demo patient) consent to the demo institutions.</summary>
     public const int ConsentingPeople = 20;
 
-    /// <summary>Starts loading once the server listens; the returned task (for tests) ends when the population is in.</summary>
-    public static System.Threading.Tasks.Task SeedDemoPopulationInBackground(this WebApplication app)
-    {
-        if (!app.Services.GetRequiredService<IOptions<KakehashiOptions>>().Value.SeedDemoPopulation)
-        {
-            return System.Threading.Tasks.Task.CompletedTask;
-        }
-
-        var done = new TaskCompletionSource();
-        app.Lifetime.ApplicationStarted.Register(() => _ = System.Threading.Tasks.Task.Run(async () =>
-        {
-            try
-            {
-                await SeedDemoPopulationAsync(app.Services, app.Logger, app.Lifetime.ApplicationStopping);
-                done.SetResult();
-            }
-            catch (Exception error) when (error is not OutOfMemoryException)
-            {
-                // The type only: a message may quote the data.
-                app.Logger.LogError("Loading the demo population failed: {Error}", error.GetType().Name);
-                done.SetException(error);
-            }
-        }));
-        return done.Task;
-    }
-
     /// <summary>Loads the population unless the store holds it already; true when it loaded it now.</summary>
     public static async System.Threading.Tasks.Task<bool> SeedDemoPopulationAsync(IServiceProvider services, ILogger logger, CancellationToken cancellationToken)
     {
+        var options = services.GetRequiredService<IOptions<KakehashiOptions>>().Value;
+        // The demo data switch turns off all demo data; the population has its own switch besides.
+        if (!options.SeedDemoData || !options.SeedDemoPopulation)
+        {
+            return false;
+        }
+
         var store = services.GetRequiredService<IResourceStore>();
         if (await store.ReadAsync("Patient", PatientId(People - 1), cancellationToken) is { IsDeleted: false })
         {
@@ -110,6 +91,44 @@ public static class DemoPopulationSeeder
         {
             var consent = ConsentDocument.Permit(DemoStaffSeeder.PatientId, institution, everything, now, now.AddYears(1));
             await resources.CreateAsync("Consent", consent, null, new Writer(null, null), null, cancellationToken);
+        }
+    }
+}
+
+/// <summary>
+/// Loads the demo population after the server has started listening, as a hosted service: the
+/// host waits for it (cancelled) when it stops, so a stop never pulls the store from under a load.
+/// </summary>
+public sealed class DemoPopulationService(IServiceProvider services, IHostApplicationLifetime lifetime, ILogger<DemoPopulationService> logger) : BackgroundService
+{
+    protected override async System.Threading.Tasks.Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource();
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        {
+            try
+            {
+                await started.Task;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
+        try
+        {
+            await DemoPopulationSeeder.SeedDemoPopulationAsync(services, logger, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            logger.LogInformation("Loading the demo population stopped with the server; the next start loads it again");
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            // The type only: a message may quote the data.
+            logger.LogError("Loading the demo population failed: {Error}", error.GetType().Name);
         }
     }
 }

@@ -65,6 +65,8 @@ public static class DemoStaffSeeder
             return;
         }
 
+        var dataDirectory = app.Services.GetRequiredService<IOptions<KakehashiOptions>>().Value.Storage.DataDirectory;
+        DemoCard.Ensure(dataDirectory, app.Services.GetRequiredService<CardTrust>(), app.Services.GetRequiredService<TimeProvider>());
         var store = app.Services.GetRequiredService<SecurityStore>();
         foreach (var organization in Organizations)
         {

@@ -20,10 +20,35 @@ public static class TestCards
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddYears(-1), DateTimeOffset.UtcNow.AddYears(10));
     });
 
+    /// <summary>The test CA's certificate as a PEM file, for a server that trusts it for the card sign-in.</summary>
+    public static string AuthorityPemFile => AuthorityFile.Value;
+
+    private static readonly Lazy<string> AuthorityFile = new(() =>
+    {
+        var path = Path.Combine(Path.GetTempPath(), "kakehashi-test-jpki-" + Guid.NewGuid().ToString("N") + ".pem");
+        File.WriteAllText(path, Authority.Value.ExportCertificatePem());
+        return path;
+    });
+
     /// <summary>A new card certificate: its DER in base64, its serial (hex) and the issuer DN.</summary>
     public static TestCard Issue(TimeSpan? validFor = null, DateTimeOffset? notBefore = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return Issue(key, validFor, notBefore);
+    }
+
+    /// <summary>A card whose private key the test keeps, to sign a sign-in challenge as the card does.</summary>
+    public static (TestCard Card, ECDsa Key) IssueSigning(TimeSpan? validFor = null, DateTimeOffset? notBefore = null)
+    {
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return (Issue(key, validFor, notBefore), key);
+    }
+
+    public static string Sign(ECDsa key, string challenge) =>
+        Convert.ToBase64String(key.SignData(System.Text.Encoding.ASCII.GetBytes(challenge), HashAlgorithmName.SHA256));
+
+    private static TestCard Issue(ECDsa key, TimeSpan? validFor, DateTimeOffset? notBefore)
+    {
         var request = new CertificateRequest("CN=" + Guid.NewGuid().ToString("N"), key, HashAlgorithmName.SHA256);
         var serial = RandomNumberGenerator.GetBytes(8);
         serial[0] &= 0x7F; // positive

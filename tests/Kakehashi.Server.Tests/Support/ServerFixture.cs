@@ -56,7 +56,6 @@ public abstract class ServerFixture : IAsyncLifetime
     {
         var settings = await PrepareStorageAsync();
         settings["Kakehashi:SeedDemoData"] = "false";
-        settings["Kakehashi:SeedDemoPopulation"] = "false";
         settings["Kakehashi:Limits:MaxBodyBytes"] = "8388608";
         settings["Kakehashi:Limits:MaxJsonDepth"] = "40";
         settings["Kakehashi:Limits:MaxBundleEntries"] = "5000";

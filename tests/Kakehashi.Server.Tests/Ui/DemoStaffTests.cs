@@ -120,6 +120,16 @@ public sealed class DemoStaffTests(DemoServerFixture server) : IClassFixture<Dem
         using var doctor = server.CreateClientWithToken(doctorToken);
         var seen = await (await doctor.GetAsync($"MedicationDispense?patient=Patient/{own}&_summary=count")).ExpectAsync(HttpStatusCode.OK);
         Assert.True((int)seen["total"]! > 10);
+        // The demo's My Number card signs its owner in: the demo CA is trusted, the card is the one his Coverage is linked to.
+        var card = server.Services.GetRequiredService<Kakehashi.Platform.Security.CardSignIn>();
+        var challenge = card.NewChallenge();
+        var dataDirectory = server.Services.GetRequiredService<IOptions<KakehashiOptions>>().Value.Storage.DataDirectory;
+        using var demoCard = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(Path.Combine(dataDirectory, "security", DemoCard.CardFile));
+        using var cardKey = System.Security.Cryptography.X509Certificates.RSACertificateExtensions.GetRSAPrivateKey(demoCard)!;
+        var signature = cardKey.SignData(System.Text.Encoding.ASCII.GetBytes(challenge), System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        var signedIn = await card.VerifyAsync(challenge, Convert.ToBase64String(demoCard.RawData), Convert.ToBase64String(signature), CancellationToken.None);
+        Assert.Equal(DemoStaffSeeder.PatientId, signedIn.PatientId);
+
         var unconsented = DemoPopulationSeeder.PatientId(DemoPopulationSeeder.People - 1);
         var hidden = await (await doctor.GetAsync($"MedicationDispense?patient=Patient/{unconsented}&_summary=count")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(0, (int)hidden["total"]!);

@@ -5,7 +5,7 @@ using System.Text;
 using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Errors;
 
-namespace Kakehashi.Platform.Eligibility;
+namespace Kakehashi.Platform;
 
 /// <summary>
 /// The key a card's user certificate (利用者証明用電子証明書) is found by: SHA-256 over its issuer
@@ -89,6 +89,9 @@ public static class CardKeys
 
         return Key(name, hex);
     }
+
+    /// <summary>The key of a certificate already parsed and checked (the card sign-in).</summary>
+    public static string Of(X509Certificate2 certificate) => Key(certificate.IssuerName, certificate.SerialNumber);
 
     /// <summary>True for a value that could be a key (64 lower-case hex digits).</summary>
     public static bool IsKey(string? value) => value is { Length: 64 } && value.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
