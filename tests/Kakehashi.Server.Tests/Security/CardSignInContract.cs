@@ -74,8 +74,11 @@ public abstract partial class CardSignInContract(ServerFixture server)
         var code = QueryHelpers.ParseQuery(new Uri(back.Headers.Location!.ToString()).Query)["code"].ToString();
         using var response = await server.PostTokenAsync(new Dictionary<string, string>
         {
-            ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = ServerFixture.AppRedirectUri,
-            ["client_id"] = ServerFixture.AppClientId, ["code_verifier"] = attempt.Verifier,
+            ["grant_type"] = "authorization_code",
+            ["code"] = code,
+            ["redirect_uri"] = ServerFixture.AppRedirectUri,
+            ["client_id"] = ServerFixture.AppClientId,
+            ["code_verifier"] = attempt.Verifier,
         });
         return (await TokenResponses.ReadAsync(response)).Token;
     }
