@@ -22,7 +22,21 @@ public static class EligibilityEndpoints
     public static void MapEligibilityEndpoints(this WebApplication app)
     {
         var eligibility = app.MapGuardedGroup("/eligibility");
-        eligibility.MapPost("/check", CheckAsync).RequireAccess(Checking("eligibility-check"));
+        eligibility.MapPost("/check", CheckAsync).RequireAccess(Checking(ReceptionList.CheckInteraction));
+        eligibility.MapGet("/today", async (HttpContext http, ReceptionList list) =>
+        {
+            var caller = http.Caller();
+            EligibilityAccess.RequireReception(caller);
+            var today = await list.TodayAsync(caller, http.RequestAborted);
+            // Reading the queue is reading these patients' demographics: each is in the audit row.
+            var request = http.Guarded();
+            foreach (var entry in today)
+            {
+                request.AddPatient(entry.Patient.Id);
+            }
+
+            return Results.Ok(today);
+        }).RequireAccess(Checking("eligibility-today"));
         eligibility.MapPost("/prechecks", SubmitPrecheckAsync).RequireAccess(Checking("eligibility-precheck-submit"));
         eligibility.MapGet("/prechecks/{id}", (HttpContext http, string id, int? offset, int? count, EligibilityJobs jobs) =>
             ReadJobAsync(http, id, EligibilityJob.Precheck, offset, count, jobs)).RequireAccess(Checking("eligibility-precheck-results"));

@@ -26,6 +26,7 @@ public static class EligibilityExtensions
         services.AddSingleton(sp => new EligibilityLookup(sp.GetRequiredService<SqlDialect>(), sp.GetRequiredKeyedService<SqlPreparedPool>(PreparedPoolKey)));
         services.AddSingleton<IRelationshipRule, InsuredPersonsRule>();
         services.AddSingleton<IQualificationRegistry, QualificationRegistry>();
+        services.AddSingleton<ReceptionList>();
         services.AddSingleton<ConsentRecorder>();
         services.AddSingleton(sp => new EligibilityChecker(
             sp.GetRequiredService<EligibilityLookup>(), sp.GetRequiredService<ConsentRecorder>(), sp.GetRequiredService<TimeProvider>())

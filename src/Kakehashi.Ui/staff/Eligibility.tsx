@@ -16,6 +16,7 @@ import { useAction } from '../lib/load';
 import { href } from '../lib/route';
 import { useSession } from '../lib/session';
 import { DateField, Details, ErrorBox } from '../lib/ui';
+import { TodayList } from './TodayList';
 
 interface Answer {
   status: 'valid' | 'expired' | 'not-yet-valid' | 'not-found' | 'ambiguous';
@@ -91,6 +92,8 @@ export function Eligibility({ canOpenHistory }: { canOpenHistory: boolean }) {
   const [card, setCard] = useState<Card>(() => loadDraft('card', emptyCard));
   const [answer, check, clear] = useAction<Answer>();
   const [resetCount, setResetCount] = useState(0);
+  // Each answered check reloads the day's list.
+  const [checks, setChecks] = useState(0);
   const inputs = useRef<Partial<Record<Field, HTMLInputElement | null>>>({});
   const status = useRef<HTMLParagraphElement>(null);
   const errorBox = useRef<HTMLDivElement>(null);
@@ -99,6 +102,7 @@ export function Eligibility({ canOpenHistory }: { canOpenHistory: boolean }) {
 
   useEffect(() => {
     if (answer.status === 'done') {
+      setChecks(n => n + 1);
       // The answer takes the focus and comes into view, even on a small screen.
       status.current?.focus();
       status.current?.scrollIntoView({ block: 'nearest' });
@@ -178,6 +182,7 @@ export function Eligibility({ canOpenHistory }: { canOpenHistory: boolean }) {
       <div id="eligibility-result" aria-live="polite">
         {answer.status === 'done' && <AnswerView answer={answer.value} statusRef={status} canOpenHistory={canOpenHistory} />}
       </div>
+      <TodayList version={checks} canOpenHistory={canOpenHistory} />
     </section>
   );
 }

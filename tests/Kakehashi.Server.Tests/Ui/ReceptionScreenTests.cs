@@ -105,4 +105,34 @@ public sealed class ReceptionScreenTests(UiServerFixture server)
         Assert.Equal(0, await page.EvaluateAsync<int>("() => Object.keys(sessionStorage).filter(k => k.startsWith('kakehashi.draft.')).length"));
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task TodaysList_ShowsThePatientsThisDeskChecked_AndNoOtherInstitutions()
+    {
+        var clinic = await server.CreateOrganizationAsync("clinic");
+        var clerk = await server.CreateAccountAsync("clerk", clinic);
+        var insurer = await Kakehashi.Server.Tests.Eligibility.EligibilityData.CreateInsurerAsync(server.Client);
+        var insured = await Kakehashi.Server.Tests.Eligibility.EligibilityData.RegisterAsync(server.Client, insurer, branch: "01", birthDate: "1980-04-01");
+        var page = await UiSignIn.SignInAsync(server, clerk);
+        await Expect(page.Locator(".today")).ToContainTextAsync("本日はまだ資格確認をしていません");
+
+        await page.GetByLabel("保険者番号", new() { Exact = true }).FillAsync(insured.Insurer);
+        await page.GetByLabel("記号", new() { Exact = true }).FillAsync(insured.Symbol);
+        await page.GetByLabel("番号", new() { Exact = true }).FillAsync(insured.Number);
+        await page.GetByLabel("枝番", new() { Exact = true }).FillAsync("01");
+        await page.GetByLabel("生年月日", new() { Exact = true }).FillAsync("S55.4.1");
+        await page.GetByLabel("生年月日", new() { Exact = true }).PressAsync("Enter");
+        await Expect(page.Locator("#eligibility-status")).ToContainTextAsync("有効");
+        var row = page.Locator("#today-list tbody tr").Filter(new() { HasText = "山田 花子" });
+        await Expect(row).ToContainTextAsync("1980年4月1日（昭和55年）");
+        await Expect(row.GetByRole(AriaRole.Rowheader)).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^\\d{2}:\\d{2}$"));
+        await page.Context.CloseAsync();
+
+        // Another institution's desk does not see this clinic's patients.
+        var other = await server.CreateAccountAsync("clerk", await server.CreateOrganizationAsync("clinic"));
+        var (token, _) = await server.LoginAsync(other, "user/*.rs user/CoverageEligibilityRequest.u");
+        using var otherDesk = server.CreateClientWithToken(token);
+        var list = await (await otherDesk.GetAsync("/eligibility/today")).ExpectAsync(System.Net.HttpStatusCode.OK);
+        Assert.DoesNotContain(list.AsArray(), e => (string?)e!["patient"]!["id"] == insured.PatientId);
+    }
 }
