@@ -6,7 +6,7 @@ using Kakehashi.Platform.Endpoints;
 namespace Kakehashi.Platform.Security;
 
 /// <summary>
-/// A patient's own pages outside the FHIR API (docs/security/admin-api.md, docs/portal.md): who
+/// A patient's own pages outside the FHIR API (docs/security/admin-api.md, docs/ui.md "Patient portal"): who
 /// accessed their data (<c>/me/access-log</c>) and their consents (<c>/me/consents</c>: see,
 /// give, narrow, withdraw). Reserved to the patient role and to the caller's own record; every
 /// call is audited like any other.

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace Kakehashi.Server.Demo;
 
 /// <summary>
-/// A demo population to click through (docs/demo.md): 200 synthetic Japanese people made by the
+/// A demo population to click through (docs/ui.md, "Trying it: the demo"): 200 synthetic Japanese people made by the
 /// bench generator (<c>kakehashi-bench generate --people 200 --seed 2026 --years 3 --as-of
 /// 2026-11-30 --format bundles --gzip --people-per-bundle 10</c>), with their insurers,
 /// institutions and staff, qualifications, visits, diagnoses, prescriptions and dispensings, labs
