@@ -109,7 +109,7 @@ public sealed class HistoryScreenTests(UiServerFixture server)
         var insured = await EligibilityData.RegisterAsync(server.Client, insurer, branch: "00");
 
         var page = await server.NewPageAsync();
-        await page.GotoAsync("/ui/");
+        await page.GotoAsync("/ui/", UiServerFixture.Navigation);
         await page.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();

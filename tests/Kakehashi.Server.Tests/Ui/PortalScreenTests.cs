@@ -127,7 +127,7 @@ public sealed class PortalScreenTests(UiServerFixture server)
         var clinic = await server.CreateOrganizationAsync("clinic");
         var clerk = await server.CreateAccountAsync("clerk", clinic);
         var page = await server.NewPageAsync();
-        await page.GotoAsync("/portal/");
+        await page.GotoAsync("/portal/", UiServerFixture.Navigation);
         await page.GetByRole(AriaRole.Button, new() { Name = "ログイン" }).ClickAsync();
         await page.GetByLabel("ユーザー名").FillAsync(clerk.Username);
         await page.GetByLabel("パスワード").FillAsync(clerk.Password);

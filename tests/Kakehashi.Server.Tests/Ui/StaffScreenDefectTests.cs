@@ -190,7 +190,7 @@ public sealed class StaffScreenDefectTests(UiServerFixture server)
         var clinic = await server.CreateOrganizationAsync("clinic");
         var clerk = await server.CreateAccountAsync("clerk", clinic);
         var page = await server.NewPageAsync();
-        await page.GotoAsync("/ui/");
+        await page.GotoAsync("/ui/", UiServerFixture.Navigation);
         await page.GetByRole(AriaRole.Button, new() { Name = "ログイン" }).ClickAsync();
         await page.WaitForURLAsync("**/login?**");
         await Expect(page.GetByLabel("ユーザー名")).ToBeFocusedAsync();

@@ -10,7 +10,7 @@ public static class UiSignIn
     public static async Task<IPage> SignInAsync(UiServerFixture server, TestAccount account, string start = "/ui/")
     {
         var page = await server.NewPageAsync();
-        await page.GotoAsync(start);
+        await page.GotoAsync(start, UiServerFixture.Navigation);
         await page.GetByRole(AriaRole.Button, new() { Name = "ログイン" }).ClickAsync();
         await page.WaitForURLAsync("**/login?**");
         await page.GetByLabel("ユーザー名").FillAsync(account.Username);
