@@ -14,6 +14,7 @@ public static class ConsentExtensions
         services.AddSingleton<EmergencyAccessStore>();
         services.AddSingleton<AccessRestrictions>();
         services.AddSingleton<PatientConsents>();
+        services.AddSingleton<ConsentGrantLookup>();
         services.AddSingleton<IFhirOperation, EmergencyAccessOperation>();
         return builder;
     }

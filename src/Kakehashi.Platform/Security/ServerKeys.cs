@@ -46,7 +46,8 @@ public sealed class ServerKeys
         return new ServerKeys(signing, new SymmetricSecurityKey(Convert.FromBase64String(encryption.Trim())));
     }
 
-    private static string ReadOrCreate(string path, Func<string> create)
+    /// <summary>A secret from its file in the data directory, created at first start with owner-only permissions.</summary>
+    public static string ReadOrCreate(string path, Func<string> create)
     {
         if (File.Exists(path))
         {

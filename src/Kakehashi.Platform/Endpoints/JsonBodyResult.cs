@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization.Metadata;
 
-namespace Kakehashi.Platform.Eligibility;
+namespace Kakehashi.Platform.Endpoints;
 
 /// <summary>
 /// A compact JSON answer returned rather than written: the access filter records its audit row

@@ -4,9 +4,9 @@ using System.Text.Json.Serialization.Metadata;
 using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Errors;
 
-namespace Kakehashi.Platform.Eligibility;
+namespace Kakehashi.Platform.Endpoints;
 
-/// <summary>Reading and writing the compact JSON of the eligibility endpoints, with a size limit and clear errors.</summary>
+/// <summary>Reading and writing the compact JSON of the JSON endpoints, with a size limit and clear errors.</summary>
 public static class JsonBodies
 {
     public static async Task<T> ReadAsync<T>(HttpContext http, JsonTypeInfo<T> type, long maxBytes)
