@@ -61,7 +61,7 @@ public sealed class MedicationChecker(MedicationCourses courses, DrugMasterProvi
             }
         }
 
-        var unchecked = products.Where(p => p.Product is null && !p.Drug.Inpatient).Select(p => p.Drug).ToList();
-        return new CheckResult(patientId, master.Version, findings, unchecked, disclosed, now);
+        var notChecked = products.Where(p => p.Product is null && !p.Drug.Inpatient).Select(p => p.Drug).ToList();
+        return new CheckResult(patientId, master.Version, findings, notChecked, disclosed, now);
     }
 }

@@ -33,11 +33,12 @@ public sealed class PrescriptionSignatures(X509Certificate2Collection anchors, I
     public async Task<CrlInfo> AddCrlAsync(byte[] der, CancellationToken cancellationToken)
     {
         var held = await ListsAsync(cancellationToken);
-        var info = RevocationLists.Describe(der);
         if (!held.Add(der))
         {
             throw Kakehashi.Fhir.Errors.FhirException.Conflict("The server holds a newer revocation list from this CA.");
         }
+
+        var info = Describe(der);
 
         await using var unit = await dialect.BeginWriteUnitAsync(cancellationToken);
         await using (var delete = SqlCommands.Create(unit.Connection, unit.Transaction, "DELETE FROM signature_crls WHERE issuer = @p0", info.Issuer))
@@ -53,6 +54,13 @@ public sealed class PrescriptionSignatures(X509Certificate2Collection anchors, I
 
         await unit.CommitAsync(cancellationToken);
         return info;
+    }
+
+    /// <summary>What the answer and the table name a CRL by; called after <see cref="RevocationLists.Add"/> accepted it as a signed CRL.</summary>
+    private static CrlInfo Describe(byte[] der)
+    {
+        var crl = new Org.BouncyCastle.X509.X509CrlParser().ReadCrl(der);
+        return new CrlInfo(crl.IssuerDN.ToString(), new DateTimeOffset(crl.ThisUpdate.ToUniversalTime(), TimeSpan.Zero), crl.GetRevokedCertificates()?.Count ?? 0);
     }
 
     private async Task<RevocationLists> ListsAsync(CancellationToken cancellationToken)
@@ -92,3 +100,6 @@ public sealed class PrescriptionSignatures(X509Certificate2Collection anchors, I
 
 /// <summary>Who signed, as the prescription row records it, and the server's time-stamp over what was signed.</summary>
 public sealed record SignerInfo(HealthcareQualification Qualification, string Serial, string Subject, string TimeStamp);
+
+/// <summary>An uploaded CRL: its issuer, when it was issued, how many certificates it revokes.</summary>
+public sealed record CrlInfo(string Issuer, DateTimeOffset ThisUpdate, int Revoked);
