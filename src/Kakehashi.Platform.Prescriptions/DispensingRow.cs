@@ -8,7 +8,7 @@ public sealed record DispensingRow(
     string Pharmacist,
     DateOnly DispensedDay,
     IReadOnlyList<string> DispenseIds,
-    bool Signed,
+    bool Electronic,
     string? SignerSerial,
     string? TimeStamp,
     DateTimeOffset RegisteredAt,

@@ -11,7 +11,7 @@ namespace Kakehashi.Platform.Prescriptions;
 /// and every check names the version that answered it. A check that has started keeps the version
 /// it started with.
 /// </summary>
-public sealed class DrugMasterProvider(SqlDialect dialect, TimeProvider time)
+public sealed class DrugMasterProvider(SqlDialect dialect, TimeProvider time) : IDisposable
 {
     /// <summary>How stale another server's load may be here: one cheap primary-key query per interval.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
@@ -45,6 +45,8 @@ public sealed class DrugMasterProvider(SqlDialect dialect, TimeProvider time)
         }
     }
 
+    public void Dispose() => gate.Dispose();
+
     /// <summary>Makes a version just stored the one in force on this server.</summary>
     public void Use(DrugMasterVersion version)
     {
@@ -55,7 +57,7 @@ public sealed class DrugMasterProvider(SqlDialect dialect, TimeProvider time)
     /// <summary>Reads a price list in the published layout and the shipped supplement into a version; refuses a file it cannot read.</summary>
     public static DrugMasterVersion Parse(byte[] csv, string version, DateOnly publishedOn)
     {
-        using var supplement = DrugSupplement.OpenEmbedded();
+        using var supplement = DrugMasterVersion.OpenEmbeddedSupplement();
         return DrugMasterVersion.Load(new MemoryStream(csv), supplement, version, publishedOn);
     }
 

@@ -42,7 +42,7 @@ public static class PrescriptionAdministration
         group.MapGet("/drug-master/products", async (DrugMasterProvider masters, string? name, string? code, CancellationToken cancellationToken) =>
         {
             var master = await masters.CurrentAsync(cancellationToken);
-            var found = code is not null
+            IReadOnlyList<DrugProduct> found = code is not null
                 ? master.Find(code) is { } one ? [one] : []
                 : (name ?? "").Trim().Length >= 1 ? master.Search(name!, 30) : throw FhirException.BadRequest("Search the drug master by 'name' (part of the product or ingredient name) or 'code' (YJ code).");
             return PrescriptionEndpoints.Json(new JsonObject
@@ -102,7 +102,7 @@ public static class PrescriptionAdministration
         {
             master = DrugMasterProvider.Parse(csv, version, published);
         }
-        catch (FormatException e)
+        catch (InvalidDataException e)
         {
             throw new FhirException(System.Net.HttpStatusCode.UnprocessableEntity, Hl7.Fhir.Model.OperationOutcome.IssueType.Invalid, "The price list cannot be read: " + e.Message);
         }

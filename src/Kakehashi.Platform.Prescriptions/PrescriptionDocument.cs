@@ -140,7 +140,7 @@ public sealed class PrescriptionDocument
         var payor = coverage.Payor.FirstOrDefault()?.Reference;
         var insurer = bundle.Entry
             .Where(e => e.Resource is Organization && (e.FullUrl == payor || "Organization/" + e.Resource.Id == payor))
-            .Select(e => ((Organization)e.Resource).Identifier.FirstOrDefault(i => i.System == KnownJapanSystems.InsurerNumber)?.Value)
+            .Select(e => ((Organization)e.Resource!).Identifier.FirstOrDefault(i => i.System == KnownJapanSystems.InsurerNumber)?.Value)
             .FirstOrDefault(v => v is not null);
         string? Extension(string url) => (coverage.Extension.FirstOrDefault(x => x.Url == url)?.Value as FhirString)?.Value;
         try

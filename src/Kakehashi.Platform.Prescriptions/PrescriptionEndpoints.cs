@@ -1,10 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Kakehashi.Fhir.Errors;
-using Kakehashi.Fhir.Security;
 using Kakehashi.Platform.Endpoints;
 using Kakehashi.Platform.Hosting;
-using Kakehashi.Platform.Security;
 using Microsoft.Extensions.Options;
 
 namespace Kakehashi.Platform.Prescriptions;
@@ -33,6 +31,7 @@ public static class PrescriptionEndpoints
         group.MapPost("/{id}/dispense", DispenseAsync).RequireAccess(As("prescription-dispense", "C", "register dispensing results", new FhirGrant("MedicationDispense", "c")));
         group.MapPost("/{id}/cancel", CancelAsync).RequireAccess(As("prescription-cancel", "U", "cancel prescriptions", new FhirGrant("MedicationRequest", "u")));
         group.MapPrescriptionAdministration();
+        DemoSigning.Map(group);
     }
 
     private static EndpointAccess As(string interaction, string action, string purpose, params FhirGrant[] grants) =>
@@ -53,7 +52,7 @@ public static class PrescriptionEndpoints
         var body = await JsonBodies.ReadBytesAsync(http, limits.Value.Limits.MaxBodyBytes, json: true);
         var registration = await service.RegisterAsync(request.Caller, body, paper == true, http.RequestAborted);
         request.AddPatientReference(registration.Prescription.PatientKey);
-        var answer = json.Summary(registration.Prescription, clock.Today);
+        var answer = PrescriptionJson.Summary(registration.Prescription, clock.Today);
         answer["check"] = json.Check(registration.Check, final: true);
         http.Response.Headers.Location = "/prescriptions/" + registration.Prescription.Id;
         return Json(answer, StatusCodes.Status201Created);
@@ -86,7 +85,7 @@ public static class PrescriptionEndpoints
         foreach (var row in rows)
         {
             request.AddPatientReference(row.PatientKey);
-            items.Add(json.WithDocument(row, today));
+            items.Add(PrescriptionJson.WithDocument(row, today));
         }
 
         return Json(new JsonObject { ["items"] = items });
@@ -99,7 +98,7 @@ public static class PrescriptionEndpoints
         var dispensings = await store.DispensingsAsync(id, http.RequestAborted);
         PrescriptionAccess.RequireReader(request.Caller, row, dispensings);
         request.AddPatientReference(row.PatientKey);
-        var answer = json.WithDocument(row, clock.Today);
+        var answer = PrescriptionJson.WithDocument(row, clock.Today);
         var uses = new JsonArray();
         foreach (var dispensing in dispensings)
         {
@@ -117,7 +116,7 @@ public static class PrescriptionEndpoints
                 ["use"] = dispensing.UseNumber,
                 ["pharmacy"] = dispensing.PharmacyCode,
                 ["dispensed"] = PrescriptionStore.Day(dispensing.DispensedDay),
-                ["electronic"] = dispensing.Signed,
+                ["electronic"] = dispensing.Electronic,
                 ["timeStamp"] = dispensing.TimeStamp,
                 ["dispenses"] = dispenses,
             });
@@ -162,7 +161,7 @@ public static class PrescriptionEndpoints
     private static IResult Retrieved(GuardedRequest request, PrescriptionJson json, PrescriptionClock clock, Retrieval retrieval)
     {
         request.AddPatientReference(retrieval.Prescription.PatientKey);
-        var answer = json.WithDocument(retrieval.Prescription, clock.Today);
+        var answer = PrescriptionJson.WithDocument(retrieval.Prescription, clock.Today);
         answer["check"] = json.Check(retrieval.Check, final: false);
         return Json(answer);
     }
@@ -172,7 +171,7 @@ public static class PrescriptionEndpoints
         var request = http.Guarded();
         var row = await service.HandBackAsync(request.Caller, id, http.RequestAborted);
         request.AddPatientReference(row.PatientKey);
-        return Json(json.Summary(row, clock.Today));
+        return Json(PrescriptionJson.Summary(row, clock.Today));
     }
 
     private static async Task<IResult> CancelAsync(HttpContext http, string id, PrescriptionService service, PrescriptionJson json, PrescriptionClock clock)
@@ -180,7 +179,7 @@ public static class PrescriptionEndpoints
         var request = http.Guarded();
         var row = await service.CancelAsync(request.Caller, id, http.RequestAborted);
         request.AddPatientReference(row.PatientKey);
-        return Json(json.Summary(row, clock.Today));
+        return Json(PrescriptionJson.Summary(row, clock.Today));
     }
 
     private static async Task<IResult> DispenseAsync(HttpContext http, string id, PrescriptionService service, PrescriptionJson json, PrescriptionClock clock, IOptions<KakehashiOptions> limits)
@@ -189,7 +188,7 @@ public static class PrescriptionEndpoints
         var body = await JsonBodies.ReadBytesAsync(http, limits.Value.Limits.MaxBodyBytes, json: true);
         var dispensing = await service.DispenseAsync(request.Caller, id, body, http.RequestAborted);
         request.AddPatientReference(dispensing.Prescription.PatientKey);
-        var answer = json.Summary(dispensing.Prescription, clock.Today);
+        var answer = PrescriptionJson.Summary(dispensing.Prescription, clock.Today);
         answer["dispenses"] = new JsonArray([.. dispensing.DispenseIds.Select(d => (JsonNode)JsonValue.Create("MedicationDispense/" + d))]);
         answer["check"] = json.Check(dispensing.Check, final: true);
         return Json(answer, StatusCodes.Status201Created);

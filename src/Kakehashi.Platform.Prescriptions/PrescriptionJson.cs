@@ -12,7 +12,7 @@ namespace Kakehashi.Platform.Prescriptions;
 /// </summary>
 public sealed class PrescriptionJson(FhirSerializer serializer)
 {
-    public JsonObject Summary(PrescriptionRow row, DateOnly today) => new()
+    public static JsonObject Summary(PrescriptionRow row, DateOnly today) => new()
     {
         ["id"] = row.Id,
         ["patient"] = row.PatientKey,
@@ -26,14 +26,14 @@ public sealed class PrescriptionJson(FhirSerializer serializer)
         ["dispensableUntil"] = Day(row.WindowEnd),
         ["usesAllowed"] = row.UsesAllowed,
         ["usesDone"] = row.UsesDone,
-        ["electronic"] = row.Signed,
+        ["electronic"] = row.Electronic,
         ["signer"] = row.SignerName,
         ["timeStamp"] = row.TimeStamp,
         ["masterVersion"] = row.MasterVersion,
         ["registeredAt"] = row.RegisteredAt.ToOffset(JapanTime.Offset).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
     };
 
-    public JsonObject WithDocument(PrescriptionRow row, DateOnly today)
+    public static JsonObject WithDocument(PrescriptionRow row, DateOnly today)
     {
         var json = Summary(row, today);
         json["prescription"] = JsonNode.Parse(row.Document);

@@ -14,7 +14,7 @@ public sealed record PrescriptionRow(
     int UsesAllowed,
     int UsesDone,
     string? PharmacyCode,
-    bool Signed,
+    bool Electronic,
     string? SignerSerial,
     string? SignerName,
     string? TimeStamp,

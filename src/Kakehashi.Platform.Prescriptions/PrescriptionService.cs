@@ -72,7 +72,7 @@ public sealed class PrescriptionService(
         await using (var transaction = await store.BeginTransactionAsync(cancellationToken))
         {
             var sql = transaction.Sql();
-            number = await prescriptions.InsertAsync(sql, row, cancellationToken);
+            number = await PrescriptionStore.InsertAsync(sql, row, cancellationToken);
             await MedicationCourses.ReplaceAsync(sql, "Prescription/" + row.Id, row.PatientKey, institution, today, document.Drugs, master, row.Id, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
@@ -181,7 +181,7 @@ public sealed class PrescriptionService(
         }
 
         var bundle = ParseBundle(body);
-        var signer = await SignerAsync(bundle, body, paper: !row.Signed, [Signing.HealthcareQualification.Pharmacist], "dispensing result", cancellationToken);
+        var signer = await SignerAsync(bundle, body, paper: !row.Electronic, [Signing.HealthcareQualification.Pharmacist], "dispensing result", cancellationToken);
         var dispenses = bundle.Entry.Select(e => e.Resource).OfType<MedicationDispense>().ToList();
         if (dispenses.Count == 0)
         {
@@ -312,7 +312,7 @@ public sealed class PrescriptionService(
         if (!allowed.Contains(signer.Qualification))
         {
             throw new FhirException(HttpStatusCode.UnprocessableEntity, OperationOutcome.IssueType.Security,
-                $"A {what} is signed by a {string.Join(" or ", allowed.Select(Signing.HealthcareQualifications.Name))}; this certificate's holder is a {Signing.HealthcareQualifications.Name(signer.Qualification)}.");
+                $"A {what} is signed by a {string.Join(" or ", allowed.Select(Signing.HealthcareQualificationExtension.NameOf))}; this certificate's holder is a {Signing.HealthcareQualificationExtension.NameOf(signer.Qualification)}.");
         }
 
         return signer;

@@ -10,7 +10,7 @@ namespace Kakehashi.Platform.Prescriptions;
 /// trust anchors and the CRLs the operator uploaded (<c>signature_crls</c>: every server reloads
 /// them within <see cref="ReloadInterval"/>), and time-stamps what it accepted with the server's key.
 /// </summary>
-public sealed class PrescriptionSignatures(X509Certificate2Collection anchors, IReadOnlyList<X509Certificate2> intermediates, ECDsa timeStampKey, SqlDialect dialect, PrescriptionClock clock)
+public sealed class PrescriptionSignatures(X509Certificate2Collection anchors, IReadOnlyList<X509Certificate2> intermediates, ECDsa timeStampKey, SqlDialect dialect, PrescriptionClock clock) : IDisposable
 {
     public static readonly TimeSpan ReloadInterval = TimeSpan.FromSeconds(5);
 
@@ -20,6 +20,12 @@ public sealed class PrescriptionSignatures(X509Certificate2Collection anchors, I
     private DateTimeOffset loadedAt = DateTimeOffset.MinValue;
 
     public X509Certificate2Collection Anchors => anchors;
+
+    public void Dispose()
+    {
+        gate.Dispose();
+        timeStampKey.Dispose();
+    }
 
     public async Task<SignerInfo> VerifyAsync(byte[] json, CancellationToken cancellationToken)
     {

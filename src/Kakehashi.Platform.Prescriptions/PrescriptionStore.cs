@@ -19,7 +19,7 @@ public sealed class PrescriptionStore(SqlDialect dialect)
     /// <summary>Tries exchange numbers until one is free among open prescriptions (10⁶ numbers; a collision is rare while fewer than a few hundred thousand are open).</summary>
     private const int NumberAttempts = 32;
 
-    public async Task<string> InsertAsync(ISqlTransaction transaction, PrescriptionRow row, CancellationToken cancellationToken)
+    public static async Task<string> InsertAsync(ISqlTransaction transaction, PrescriptionRow row, CancellationToken cancellationToken)
     {
         await ExpireAsync(transaction, row.IssueDay, cancellationToken);
         for (var attempt = 0; attempt < NumberAttempts; attempt++)
@@ -34,7 +34,7 @@ public sealed class PrescriptionStore(SqlDialect dialect)
                     $"INSERT INTO prescriptions ({Columns}, open_number, updated_at) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15, @p16, @p17, @p18, @p5, @p17)",
                     cancellationToken,
                     row.Id, row.PatientKey, row.PrescriberCode, row.Prescriber, row.StoredStatus, number, Day(row.IssueDay), Day(row.WindowStart), Day(row.WindowEnd),
-                    row.UsesAllowed, row.UsesDone, row.PharmacyCode, row.Signed ? 1 : 0, row.SignerSerial, row.SignerName, row.TimeStamp, row.MasterVersion,
+                    row.UsesAllowed, row.UsesDone, row.PharmacyCode, row.Electronic ? 1 : 0, row.SignerSerial, row.SignerName, row.TimeStamp, row.MasterVersion,
                     SqlTime.ToMicros(row.RegisteredAt), row.Document);
                 await ExecuteAsync(transaction, "RELEASE SAVEPOINT " + savepoint, cancellationToken);
                 return number;
@@ -111,7 +111,7 @@ public sealed class PrescriptionStore(SqlDialect dialect)
             "INSERT INTO prescription_dispensings (prescription_id, use_number, pharmacy_code, pharmacist, dispensed_day, dispense_ids, signed, signer_serial, time_stamp, registered_at, document) " +
             "VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10)",
             cancellationToken, row.PrescriptionId, row.UseNumber, row.PharmacyCode, row.Pharmacist, Day(row.DispensedDay), System.Text.Json.JsonSerializer.Serialize(row.DispenseIds),
-            row.Signed ? 1 : 0, row.SignerSerial, row.TimeStamp, SqlTime.ToMicros(row.RegisteredAt), row.Document);
+            row.Electronic ? 1 : 0, row.SignerSerial, row.TimeStamp, SqlTime.ToMicros(row.RegisteredAt), row.Document);
 
     public async Task<List<DispensingRow>> DispensingsAsync(string prescriptionId, CancellationToken cancellationToken)
     {

@@ -27,6 +27,7 @@ public static class PrescriptionsExtensions
         services.AddSingleton<PrescriptionJson>();
         services.AddSingleton(CreateSignatures);
         services.AddSingleton<PrescriptionService>();
+        services.AddSingleton<DemoSigning>();
         services.AddSingleton<IResourceWriteObserver, DispensingCourseObserver>();
         return builder;
     }
@@ -45,7 +46,7 @@ public static class PrescriptionsExtensions
         var options = services.GetRequiredService<IOptions<PrescriptionOptions>>().Value;
         var dataDirectory = services.GetRequiredService<IOptions<KakehashiOptions>>().Value.Storage.DataDirectory;
         var anchors = TrustAnchors.Load(options.TrustAnchors);
-        if (options.DemoAuthority)
+        if (options.DemoAuthority || services.GetRequiredService<IOptions<KakehashiOptions>>().Value.SeedDemoData)
         {
             using var authority = HpkiTestAuthority.LoadOrCreate(DemoAuthorityPath(dataDirectory), services.GetRequiredService<TimeProvider>().GetUtcNow());
             anchors.Add(authority.TrustAnchor());

@@ -60,6 +60,22 @@ public sealed class DrugMasterVersion
         return _contraindications.For(a, b);
     }
 
+    public int Count => Products.Count;
+
+    /// <summary>Products whose name or ingredient contains <paramref name="text"/> (NFKC, so full- and half-width match), shortest names first.</summary>
+    public IReadOnlyList<DrugProduct> Search(string text, int limit)
+    {
+        var wanted = text.Trim().Normalize(System.Text.NormalizationForm.FormKC);
+        return [.. Products
+            .Where(p => p.Name.Normalize(System.Text.NormalizationForm.FormKC).Contains(wanted, StringComparison.OrdinalIgnoreCase)
+                        || p.IngredientName.Normalize(System.Text.NormalizationForm.FormKC).Contains(wanted, StringComparison.OrdinalIgnoreCase))
+            .OrderBy(p => p.Name.Length).ThenBy(p => p.YjCode, StringComparer.Ordinal)
+            .Take(limit)];
+    }
+
+    /// <summary>The shipped supplement, for a price list the operator loads later (the supplement ships with the code).</summary>
+    public static Stream OpenEmbeddedSupplement() => OpenResource(EmbeddedSupplement);
+
     /// <summary>The master shipped with Kakehashi (DrugMaster/Data), loaded once per process.</summary>
     public static DrugMasterVersion Embedded() => Shipped.Value;
 
