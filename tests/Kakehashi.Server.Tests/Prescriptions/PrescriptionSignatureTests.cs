@@ -338,6 +338,29 @@ public sealed class PrescriptionSignatureTests : IDisposable
         Assert.Equal(HealthcareQualification.Dentist, verifier.Verify(Sign(issued), Now).Qualification);
     }
 
+    [Fact]
+    public void TrustAnchors_LoadPemAndDerFiles()
+    {
+        using var other = HpkiTestAuthority.Create(Now, "CN=Kakehashi HPKI Test Root CA 2");
+        var pem = Path.GetTempFileName();
+        var der = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(pem, authority.Root.ExportCertificatePem());
+            File.WriteAllBytes(der, other.Root.RawData);
+
+            var anchors = TrustAnchors.Load([pem, der]);
+
+            Assert.Equal([authority.Root.Thumbprint, other.Root.Thumbprint], anchors.Select(a => a.Thumbprint));
+            Assert.All(anchors, a => Assert.False(a.HasPrivateKey));
+        }
+        finally
+        {
+            File.Delete(pem);
+            File.Delete(der);
+        }
+    }
+
     private static byte[] Example1() => Encoding.UTF8.GetBytes(JpExamples.Text(Example));
 
     private static byte[] Sign(X509Certificate2 signer) => PrescriptionSigner.Sign(Example1(), signer, [], SignedAt, Practitioner);
