@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using Kakehashi.Platform.Security;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Kakehashi.Server.Tests.Support;
 
@@ -49,6 +51,11 @@ public abstract class ServerFixture : IAsyncLifetime
 
     protected virtual Task CleanUpStorageAsync() => Task.CompletedTask;
 
+    /// <summary>Services a derived fixture replaces after the server registered its own (e.g. a clock).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     /// <summary>Settings a derived fixture adds or overrides (e.g. a validation mode).</summary>
     protected virtual IReadOnlyDictionary<string, string?> ExtraSettings { get; } = new Dictionary<string, string?>();
 
@@ -90,6 +97,8 @@ public abstract class ServerFixture : IAsyncLifetime
             {
                 builder.UseSetting(key, value);
             }
+
+            builder.ConfigureTestServices(ConfigureServices);
         });
         Client = CreateClient();
     }

@@ -1,0 +1,386 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Kakehashi.Server.Tests.Support;
+using Kakehashi.Server.Tests.History;
+using static Kakehashi.Server.Tests.Prescriptions.PrescriptionData;
+using static Kakehashi.Server.Tests.Support.FhirHttp;
+
+namespace Kakehashi.Server.Tests.Prescriptions;
+
+/// <summary>
+/// The life of an electronic prescription (docs/prescriptions.md) through the HTTP API, as a
+/// clinic's and two pharmacies' systems drive it: signed registration, retrieval by exchange
+/// number, the race between two pharmacies, hand-back, dispensing read back by the prescriber and
+/// shown in the medication history, cancellation, expiry and refills at the edges of their windows.
+/// </summary>
+public abstract class PrescriptionLifecycleContract(ServerFixture server, ShiftedPrescriptionClock clock)
+{
+    protected ServerFixture Server => server;
+
+    protected ShiftedPrescriptionClock Clock => clock;
+
+    /// <summary>A patient with a qualification, a hospital doctor, two pharmacies.</summary>
+    protected sealed record World(string Patient, string Insurer, string Symbol, string Number, HttpClient Doctor, string Hospital, HttpClient Pharmacy, string PharmacyCode, HttpClient OtherPharmacy, string OtherPharmacyCode, HttpClient InsurerClient) : IDisposable
+    {
+        public void Dispose()
+        {
+            Doctor.Dispose();
+            Pharmacy.Dispose();
+            OtherPharmacy.Dispose();
+            InsurerClient.Dispose();
+        }
+
+        public JsonObject Document(params Line[] lines) => PrescriptionData.Document(Insurer, Symbol, Number, "00", lines);
+
+        public JsonObject Refill(int repeats, params Line[] lines) => PrescriptionData.Document(Insurer, Symbol, Number, "00", lines, repeats);
+
+        public JsonObject Card(string exchangeNumber) => new()
+        {
+            ["exchangeNumber"] = exchangeNumber,
+            ["insurerNumber"] = Insurer,
+            ["symbol"] = Symbol,
+            ["number"] = Number,
+            ["branch"] = "00",
+        };
+    }
+
+    protected async Task<World> SetUpAsync()
+    {
+        var insurer = await server.RegisterClientAsync("insurer-staff", "insurer");
+        var insurerClient = server.CreateClient(insurer);
+        var patient = (string)(await HistoryFixtures.CreatePatientAsync(insurerClient, "処方"))["id"]!;
+        var number = Unique("N");
+        await insurerClient.CreateAsync(HistoryFixtures.Qualification(patient, insurer.OrganizationCode, "記号", number, "00"));
+        var doctor = await server.RegisterClientAsync("doctor", "hospital");
+        var pharmacy = await server.RegisterClientAsync("pharmacist", "pharmacy");
+        var other = await server.RegisterClientAsync("pharmacist", "pharmacy");
+        return new World(patient, insurer.OrganizationCode, "記号", number, server.CreateClient(doctor), doctor.OrganizationCode,
+            server.CreateClient(pharmacy), pharmacy.OrganizationCode, server.CreateClient(other), other.OrganizationCode, insurerClient);
+    }
+
+    protected static Task<HttpResponseMessage> PostJsonAsync(HttpClient client, string url, string json) =>
+        client.SendAsync(HttpMethod.Post, url, json, mediaType: "application/json");
+
+    protected static Task<HttpResponseMessage> RegisterAsync(HttpClient client, JsonObject document, bool sign = true) =>
+        sign
+            ? PostJsonAsync(client, "/prescriptions", Encoding.UTF8.GetString(TestHpki.Sign(document.ToJsonString(), TestHpki.Doctor)))
+            : PostJsonAsync(client, "/prescriptions?paper=true", document.ToJsonString());
+
+    protected static async Task<JsonNode> RegisteredAsync(HttpClient client, JsonObject document, bool sign = true) =>
+        await (await RegisterAsync(client, document, sign)).ExpectAsync(HttpStatusCode.Created);
+
+    protected static Task<HttpResponseMessage> RetrieveAsync(World world, HttpClient pharmacy, string exchangeNumber) =>
+        PostJsonAsync(pharmacy, "/prescriptions/retrieve", world.Card(exchangeNumber).ToJsonString());
+
+    protected static Task<HttpResponseMessage> DispenseAsync(HttpClient pharmacy, string id, params Line[] lines) =>
+        PostJsonAsync(pharmacy, $"/prescriptions/{id}/dispense", Encoding.UTF8.GetString(TestHpki.Sign(Dispensing(lines).ToJsonString(), TestHpki.Pharmacist)));
+
+    [Fact]
+    public async Task Register_SignedByADoctor_AnswersTheIdAndASixDigitExchangeNumber_OpenForFourDays()
+    {
+        using var world = await SetUpAsync();
+        var answer = await RegisteredAsync(world.Doctor, world.Document(new Line(Amlodipine, 28)));
+
+        Assert.Matches("^[0-9]{6}$", (string?)answer["exchangeNumber"]);
+        Assert.Equal("registered", (string?)answer["status"]);
+        Assert.Equal("未受付", (string?)answer["statusText"]);
+        Assert.True((bool)answer["electronic"]!);
+        Assert.False(string.IsNullOrEmpty((string?)answer["timeStamp"]));
+        var issued = DateOnly.Parse((string)answer["issued"]!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(clock.Today, issued);
+        Assert.Equal(issued.AddDays(3).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), (string?)answer["dispensableUntil"]);
+        Assert.StartsWith("mhlw-20250716", (string?)answer["masterVersion"], StringComparison.Ordinal);
+
+        // The prescriber reads it back, with the document as it was signed.
+        var read = await (await world.Doctor.GetAsync("/prescriptions/" + (string)answer["id"]!)).ExpectAsync(HttpStatusCode.OK);
+        Assert.NotNull(read["prescription"]!["signature"]);
+        Assert.Equal("Patient/" + world.Patient, (string?)read["patient"]);
+    }
+
+    [Fact]
+    public async Task Register_WithoutSignature_IsRefusedUnlessDeclaredPaper()
+    {
+        using var world = await SetUpAsync();
+        var unsigned = await PostJsonAsync(world.Doctor, "/prescriptions", world.Document(new Line(Amlodipine, 28)).ToJsonString());
+        Assert.Contains("?paper=true", await unsigned.ExpectOutcomeAsync(HttpStatusCode.BadRequest), StringComparison.Ordinal);
+
+        var paper = await RegisteredAsync(world.Doctor, world.Document(new Line(Amlodipine, 28)), sign: false);
+        Assert.False((bool)paper["electronic"]!);
+        Assert.Matches("^[0-9]{6}$", (string?)paper["exchangeNumber"]);
+    }
+
+    [Fact]
+    public async Task Register_SignedByAPharmacistsCertificate_IsRefused()
+    {
+        using var world = await SetUpAsync();
+        var signed = TestHpki.Sign(world.Document(new Line(Amlodipine, 28)).ToJsonString(), TestHpki.Pharmacist);
+        var response = await PostJsonAsync(world.Doctor, "/prescriptions", Encoding.UTF8.GetString(signed));
+        Assert.Contains("Pharmacist", await response.ExpectOutcomeAsync(HttpStatusCode.UnprocessableEntity), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Register_ChangedAfterSigning_IsRefused_AndNothingIsStored()
+    {
+        using var world = await SetUpAsync();
+        var signed = Encoding.UTF8.GetString(TestHpki.Sign(world.Document(new Line(Amlodipine, 28)).ToJsonString(), TestHpki.Doctor));
+        var tampered = signed.Replace("\"value\":28", "\"value\":90", StringComparison.Ordinal);
+        Assert.NotEqual(signed, tampered);
+
+        var response = await PostJsonAsync(world.Doctor, "/prescriptions", tampered);
+        Assert.Contains("changed after it was signed", await response.ExpectOutcomeAsync(HttpStatusCode.UnprocessableEntity), StringComparison.Ordinal);
+        var issued = await (await world.Doctor.GetAsync("/prescriptions?issued=mine")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Empty(issued["items"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Register_ByAnExpiredOrUntrustedCertificate_IsRefused()
+    {
+        using var world = await SetUpAsync();
+        var expired = TestHpki.Authority.Issue("CN=医師 期限切", Kakehashi.Platform.Prescriptions.Signing.HealthcareQualification.Doctor, DateTimeOffset.UtcNow.AddDays(-20), DateTimeOffset.UtcNow.AddDays(-1));
+        var byExpired = await PostJsonAsync(world.Doctor, "/prescriptions", Encoding.UTF8.GetString(TestHpki.Sign(world.Document(new Line(Amlodipine, 28)).ToJsonString(), expired)));
+        Assert.Contains("expired", await byExpired.ExpectOutcomeAsync(HttpStatusCode.UnprocessableEntity), StringComparison.Ordinal);
+
+        var foreign = TestHpki.Impostor.Issue("CN=医師 偽", Kakehashi.Platform.Prescriptions.Signing.HealthcareQualification.Doctor, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        var byForeign = await PostJsonAsync(world.Doctor, "/prescriptions", Encoding.UTF8.GetString(TestHpki.Sign(world.Document(new Line(Amlodipine, 28)).ToJsonString(), foreign)));
+        Assert.Contains("does not chain to a trusted", await byForeign.ExpectOutcomeAsync(HttpStatusCode.UnprocessableEntity), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Register_ByARevokedCertificate_IsRefusedOnceTheOperatorUploadedTheCrl()
+    {
+        using var world = await SetUpAsync();
+        var holder = TestHpki.Authority.Issue("CN=医師 失効", Kakehashi.Platform.Prescriptions.Signing.HealthcareQualification.Doctor, DateTimeOffset.UtcNow.AddDays(-5), DateTimeOffset.UtcNow.AddYears(1));
+        string Signed() => Encoding.UTF8.GetString(TestHpki.Sign(world.Document(new Line(Amlodipine, 28)).ToJsonString(), holder));
+        await (await PostJsonAsync(world.Doctor, "/prescriptions", Signed())).ExpectAsync(HttpStatusCode.Created);
+
+        // Each upload must be newer than the last (other tests of this server upload lists too).
+        var crl = TestHpki.Authority.CreateRevocationList([holder.SerialNumber], DateTimeOffset.UtcNow.Ticks, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(7));
+        using var upload = new ByteArrayContent(crl);
+        upload.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/pkix-crl");
+        (await server.Client.PostAsync("/prescriptions/crls", upload)).EnsureSuccessStatusCode();
+
+        var response = await PostJsonAsync(world.Doctor, "/prescriptions", Signed());
+        Assert.Contains("revoked", await response.ExpectOutcomeAsync(HttpStatusCode.UnprocessableEntity), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Register_ByAPharmacistOrANurse_IsForbidden()
+    {
+        using var world = await SetUpAsync();
+        var nurse = await server.RegisterClientAsync("nurse", "hospital");
+        using var nurseClient = server.CreateClient(nurse);
+        Assert.Equal(HttpStatusCode.Forbidden, (await RegisterAsync(nurseClient, world.Document(new Line(Amlodipine, 28)))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await RegisterAsync(world.Pharmacy, world.Document(new Line(Amlodipine, 28)))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Register_ForAnUnknownInsuredPerson_Is422()
+    {
+        using var world = await SetUpAsync();
+        var stranger = PrescriptionData.Document(world.Insurer, "記号", Unique("X"), "00", [new Line(Amlodipine, 28)]);
+        var response = await RegisterAsync(world.Doctor, stranger);
+        Assert.Contains("No insured person", await response.ExpectOutcomeAsync(HttpStatusCode.UnprocessableEntity), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Retrieve_LocksThePrescriptionToThePharmacy_ASecondPharmacyGetsAConflictNamingTheState_UntilHandedBack()
+    {
+        using var world = await SetUpAsync();
+        var registered = await RegisteredAsync(world.Doctor, world.Document(new Line(Amlodipine, 28)));
+        var number = (string)registered["exchangeNumber"]!;
+
+        var taken = await (await RetrieveAsync(world, world.Pharmacy, number)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("accepted", (string?)taken["status"]);
+        Assert.Equal(world.PharmacyCode, (string?)taken["pharmacy"]);
+        Assert.NotNull(taken["prescription"]);
+        Assert.NotNull(taken["check"]!["issues"]);
+
+        var second = await RetrieveAsync(world, world.OtherPharmacy, number);
+        var conflict = await second.ExpectAsync(HttpStatusCode.Conflict);
+        Assert.Equal("accepted", (string?)conflict["issue"]![0]!["details"]!["coding"]![0]!["code"]);
+        Assert.Contains("受付済", (string?)conflict["issue"]![0]!["diagnostics"], StringComparison.Ordinal);
+
+        await (await PostJsonAsync(world.Pharmacy, $"/prescriptions/{(string)registered["id"]!}/hand-back", "{}")).ExpectAsync(HttpStatusCode.OK);
+        var retaken = await (await RetrieveAsync(world, world.OtherPharmacy, number)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(world.OtherPharmacyCode, (string?)retaken["pharmacy"]);
+    }
+
+    [Fact]
+    public async Task Retrieve_WithAnotherInsuredPersonsCard_IsNotFound()
+    {
+        using var world = await SetUpAsync();
+        var registered = await RegisteredAsync(world.Doctor, world.Document(new Line(Amlodipine, 28)));
+        var card = world.Card((string)registered["exchangeNumber"]!);
+        card["number"] = Unique("Z");
+        var response = await PostJsonAsync(world.Pharmacy, "/prescriptions/retrieve", card.ToJsonString());
+        await response.ExpectOutcomeAsync(HttpStatusCode.NotFound);
+
+        // The prescriber's institution is not a pharmacy: it cannot take its own prescription.
+        Assert.Equal(HttpStatusCode.Forbidden, (await RetrieveAsync(world, world.Doctor, (string)registered["exchangeNumber"]!)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Retrieve_TwoPharmaciesRacing_ExactlyOneWins()
+    {
+        using var world = await SetUpAsync();
+        for (var round = 0; round < 5; round++)
+        {
+            var number = (string)(await RegisteredAsync(world.Doctor, world.Document(new Line(Amlodipine, 28))))["exchangeNumber"]!;
+            var answers = await Task.WhenAll(RetrieveAsync(world, world.Pharmacy, number), RetrieveAsync(world, world.OtherPharmacy, number));
+            Assert.Equal(1, answers.Count(a => a.StatusCode == HttpStatusCode.OK));
+            Assert.Equal(1, answers.Count(a => a.StatusCode == HttpStatusCode.Conflict));
+        }
+    }
+
+    [Fact]
+    public async Task Dispense_BySignedResult_ShowsInTheMedicationHistoryAtOnce_AndThePrescriberReadsItBack()
+    {
+        using var world = await SetUpAsync();
+        var registered = await RegisteredAsync(world.Doctor, world.Document(new Line(Amlodipine, 28)));
+        var id = (string)registered["id"]!;
+        await (await RetrieveAsync(world, world.Pharmacy, (string)registered["exchangeNumber"]!)).ExpectAsync(HttpStatusCode.OK);
+
+        var dispensed = await (await DispenseAsync(world.Pharmacy, id, new Line(Amlodipine, 28))).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal("dispensed", (string?)dispensed["status"]);
+        var dispenseRef = (string)dispensed["dispenses"]![0]!;
+
+        var read = await (await world.Doctor.GetAsync("/prescriptions/" + id)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("調剤済", (string?)read["statusText"]);
+        var use = read["dispensings"]![0]!;
+        Assert.Equal(world.PharmacyCode, (string?)use["pharmacy"]);
+        Assert.Equal("Patient/" + world.Patient, (string?)use["dispenses"]![0]!["subject"]!["reference"]);
+
+        // The medication history shows it at once (the doctor has the patient's medication consent).
+        await TestConsents.GrantAsync(server.Client, world.Patient, world.Hospital, "medication");
+        var history = await (await world.Doctor.GetAsync($"Patient/{world.Patient}/$medication-history")).ExpectAsync(HttpStatusCode.OK);
+        var entries = HistoryFixtures.Matches(history);
+        Assert.Contains(entries, e => HistoryFixtures.Sources(e).Contains(dispenseRef));
+
+        // A second dispensing of the same use is refused, naming the state.
+        var again = await DispenseAsync(world.Pharmacy, id, new Line(Amlodipine, 28));
+        Assert.Contains("調剤済", await again.ExpectOutcomeAsync(HttpStatusCode.Conflict), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dispense_UnsignedForAnElectronicPrescription_IsRefused_AndByAnotherPharmacyNotFound()
+    {
+        using var world = await SetUpAsync();
+        var registered = await RegisteredAsync(world.Doctor, world.Document(new Line(Amlodipine, 28)));
+        var id = (string)registered["id"]!;
+        await (await RetrieveAsync(world, world.Pharmacy, (string)registered["exchangeNumber"]!)).ExpectAsync(HttpStatusCode.OK);
+
+        var unsigned = await PostJsonAsync(world.Pharmacy, $"/prescriptions/{id}/dispense", Dispensing([new Line(Amlodipine, 28)]).ToJsonString());
+        await unsigned.ExpectOutcomeAsync(HttpStatusCode.BadRequest);
+        var byDoctorsCertificate = await PostJsonAsync(world.Pharmacy, $"/prescriptions/{id}/dispense",
+            Encoding.UTF8.GetString(TestHpki.Sign(Dispensing([new Line(Amlodipine, 28)]).ToJsonString(), TestHpki.Doctor)));
+        await byDoctorsCertificate.ExpectOutcomeAsync(HttpStatusCode.UnprocessableEntity);
+        await (await DispenseAsync(world.OtherPharmacy, id, new Line(Amlodipine, 28))).ExpectOutcomeAsync(HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.NotFound, (await world.OtherPharmacy.GetAsync("/prescriptions/" + id)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Cancel_ByThePrescriberWhileNotDispensed_FreesIt_OtherwiseConflict()
+    {
+        using var world = await SetUpAsync();
+        var registered = await RegisteredAsync(world.Doctor, world.Document(new Line(Amlodipine, 28)));
+        var id = (string)registered["id"]!;
+        var otherDoctor = await server.RegisterClientAsync("doctor", "clinic");
+        using var otherClient = server.CreateClient(otherDoctor);
+        await (await PostJsonAsync(otherClient, $"/prescriptions/{id}/cancel", "{}")).ExpectOutcomeAsync(HttpStatusCode.NotFound);
+
+        var cancelled = await (await PostJsonAsync(world.Doctor, $"/prescriptions/{id}/cancel", "{}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("cancelled", (string?)cancelled["status"]);
+        var retrieve = await RetrieveAsync(world, world.Pharmacy, (string)registered["exchangeNumber"]!);
+        await retrieve.ExpectOutcomeAsync(HttpStatusCode.NotFound);
+
+        var dispensedOne = await RegisteredAsync(world.Doctor, world.Document(new Line(Amlodipine, 28)));
+        await (await RetrieveAsync(world, world.Pharmacy, (string)dispensedOne["exchangeNumber"]!)).ExpectAsync(HttpStatusCode.OK);
+        await (await DispenseAsync(world.Pharmacy, (string)dispensedOne["id"]!, new Line(Amlodipine, 28))).ExpectAsync(HttpStatusCode.Created);
+        var late = await PostJsonAsync(world.Doctor, $"/prescriptions/{(string)dispensedOne["id"]!}/cancel", "{}");
+        Assert.Contains("調剤済", await late.ExpectOutcomeAsync(HttpStatusCode.Conflict), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Expiry_TheFourthDayCountingTheIssueDayIsTheLast()
+    {
+        using var world = await SetUpAsync();
+        try
+        {
+            var onLastDay = await RegisteredAsync(world.Doctor, world.Document(new Line(Amlodipine, 28)));
+            var tooLate = await RegisteredAsync(world.Doctor, world.Document(new Line(Amlodipine, 28)));
+            clock.Shift = TimeSpan.FromDays(3);
+            await (await RetrieveAsync(world, world.Pharmacy, (string)onLastDay["exchangeNumber"]!)).ExpectAsync(HttpStatusCode.OK);
+
+            clock.Shift = TimeSpan.FromDays(4);
+            var read = await (await world.Doctor.GetAsync("/prescriptions/" + (string)tooLate["id"]!)).ExpectAsync(HttpStatusCode.OK);
+            Assert.Equal("expired", (string?)read["status"]);
+            // The patient who brings it late is told why it cannot be dispensed.
+            var late = await RetrieveAsync(world, world.Pharmacy, (string)tooLate["exchangeNumber"]!);
+            Assert.Contains("期限切れ", await late.ExpectOutcomeAsync(HttpStatusCode.Conflict), StringComparison.Ordinal);
+            var byId = await PostJsonAsync(world.Pharmacy, $"/prescriptions/{(string)tooLate["id"]!}/retrieve", "{}");
+            Assert.NotEqual(HttpStatusCode.OK, byId.StatusCode);
+        }
+        finally
+        {
+            clock.Shift = TimeSpan.Zero;
+        }
+    }
+
+    [Fact]
+    public async Task Refill_ThreeUses_TheNextWithinSevenDaysOfThePlannedDay_ThenDispensed()
+    {
+        using var world = await SetUpAsync();
+        try
+        {
+            var registered = await RegisteredAsync(world.Doctor, world.Refill(2, new Line(Amlodipine, 28)));
+            Assert.Equal(3, (int)registered["usesAllowed"]!);
+            var id = (string)registered["id"]!;
+            var number = (string)registered["exchangeNumber"]!;
+
+            await (await RetrieveAsync(world, world.Pharmacy, number)).ExpectAsync(HttpStatusCode.OK);
+            var first = await (await DispenseAsync(world.Pharmacy, id, new Line(Amlodipine, 28))).ExpectAsync(HttpStatusCode.Created);
+            Assert.Equal("registered", (string?)first["status"]);
+            Assert.Equal(1, (int)first["usesDone"]!);
+            var planned = clock.Today.AddDays(28);
+            Assert.Equal(planned.AddDays(-7).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), (string?)first["dispensableFrom"]);
+            Assert.Equal(planned.AddDays(7).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), (string?)first["dispensableUntil"]);
+
+            // A day before the window: refused, naming the day it opens. On its first day: taken.
+            clock.Shift = TimeSpan.FromDays(20);
+            var early = await RetrieveAsync(world, world.OtherPharmacy, number);
+            Assert.Contains(planned.AddDays(-7).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), await early.ExpectOutcomeAsync(HttpStatusCode.Conflict), StringComparison.Ordinal);
+            clock.Shift = TimeSpan.FromDays(21);
+            await (await RetrieveAsync(world, world.OtherPharmacy, number)).ExpectAsync(HttpStatusCode.OK);
+            var second = await (await DispenseAsync(world.OtherPharmacy, id, new Line(Amlodipine, 28))).ExpectAsync(HttpStatusCode.Created);
+            Assert.Equal(2, (int)second["usesDone"]!);
+
+            clock.Shift = TimeSpan.FromDays(21 + 28 + 7);
+            await (await RetrieveAsync(world, world.Pharmacy, number)).ExpectAsync(HttpStatusCode.OK);
+            var third = await (await DispenseAsync(world.Pharmacy, id, new Line(Amlodipine, 28))).ExpectAsync(HttpStatusCode.Created);
+            Assert.Equal("dispensed", (string?)third["status"]);
+        }
+        finally
+        {
+            clock.Shift = TimeSpan.Zero;
+        }
+    }
+
+    [Fact]
+    public async Task Refill_OfANarcoticPsychotropicOrPoultice_IsRefused_AndMoreThanThreeUses()
+    {
+        using var world = await SetUpAsync();
+        foreach (var drug in new[] { Opium, Triazolam, LoxoprofenPoultice })
+        {
+            var response = await RegisterAsync(world.Doctor, world.Refill(1, new Line(drug, 14)));
+            Assert.Contains("リフィル", await response.ExpectOutcomeAsync(HttpStatusCode.UnprocessableEntity), StringComparison.Ordinal);
+        }
+
+        var fourUses = await RegisterAsync(world.Doctor, world.Refill(3, new Line(Amlodipine, 28)));
+        Assert.Contains("at most 3", await fourUses.ExpectOutcomeAsync(HttpStatusCode.UnprocessableEntity), StringComparison.Ordinal);
+    }
+}
+
+public sealed class SqlitePrescriptionLifecycleTests(PrescriptionSqliteFixture server) : PrescriptionLifecycleContract(server, server.Clock), IClassFixture<PrescriptionSqliteFixture>;
+
+public sealed class PostgresPrescriptionLifecycleTests(PrescriptionPostgresFixture server) : PrescriptionLifecycleContract(server, server.Clock), IClassFixture<PrescriptionPostgresFixture>;
