@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using System.Text.Json.Nodes;
 using Kakehashi.Server.Tests.Support;
 using Kakehashi.Server.Tests.History;
 using static Kakehashi.Server.Tests.Prescriptions.PrescriptionData;
@@ -14,68 +13,8 @@ namespace Kakehashi.Server.Tests.Prescriptions;
 /// number, the race between two pharmacies, hand-back, dispensing read back by the prescriber and
 /// shown in the medication history, cancellation, expiry and refills at the edges of their windows.
 /// </summary>
-public abstract class PrescriptionLifecycleContract(ServerFixture server, ShiftedPrescriptionClock clock)
+public abstract class PrescriptionLifecycleContract(ServerFixture server, ShiftedPrescriptionClock clock) : PrescriptionScenario(server, clock)
 {
-    protected ServerFixture Server => server;
-
-    protected ShiftedPrescriptionClock Clock => clock;
-
-    /// <summary>A patient with a qualification, a hospital doctor, two pharmacies.</summary>
-    protected sealed record World(string Patient, string Insurer, string Symbol, string Number, HttpClient Doctor, string Hospital, HttpClient Pharmacy, string PharmacyCode, HttpClient OtherPharmacy, string OtherPharmacyCode, HttpClient InsurerClient) : IDisposable
-    {
-        public void Dispose()
-        {
-            Doctor.Dispose();
-            Pharmacy.Dispose();
-            OtherPharmacy.Dispose();
-            InsurerClient.Dispose();
-        }
-
-        public JsonObject Document(params Line[] lines) => PrescriptionData.Document(Insurer, Symbol, Number, "00", lines);
-
-        public JsonObject Refill(int repeats, params Line[] lines) => PrescriptionData.Document(Insurer, Symbol, Number, "00", lines, repeats);
-
-        public JsonObject Card(string exchangeNumber) => new()
-        {
-            ["exchangeNumber"] = exchangeNumber,
-            ["insurerNumber"] = Insurer,
-            ["symbol"] = Symbol,
-            ["number"] = Number,
-            ["branch"] = "00",
-        };
-    }
-
-    protected async Task<World> SetUpAsync()
-    {
-        var insurer = await server.RegisterClientAsync("insurer-staff", "insurer");
-        var insurerClient = server.CreateClient(insurer);
-        var patient = (string)(await HistoryFixtures.CreatePatientAsync(insurerClient, "処方"))["id"]!;
-        var number = Unique("N");
-        await insurerClient.CreateAsync(HistoryFixtures.Qualification(patient, insurer.OrganizationCode, "記号", number, "00"));
-        var doctor = await server.RegisterClientAsync("doctor", "hospital");
-        var pharmacy = await server.RegisterClientAsync("pharmacist", "pharmacy");
-        var other = await server.RegisterClientAsync("pharmacist", "pharmacy");
-        return new World(patient, insurer.OrganizationCode, "記号", number, server.CreateClient(doctor), doctor.OrganizationCode,
-            server.CreateClient(pharmacy), pharmacy.OrganizationCode, server.CreateClient(other), other.OrganizationCode, insurerClient);
-    }
-
-    protected static Task<HttpResponseMessage> PostJsonAsync(HttpClient client, string url, string json) =>
-        client.SendAsync(HttpMethod.Post, url, json, mediaType: "application/json");
-
-    protected static Task<HttpResponseMessage> RegisterAsync(HttpClient client, JsonObject document, bool sign = true) =>
-        sign
-            ? PostJsonAsync(client, "/prescriptions", Encoding.UTF8.GetString(TestHpki.Sign(document.ToJsonString(), TestHpki.Doctor)))
-            : PostJsonAsync(client, "/prescriptions?paper=true", document.ToJsonString());
-
-    protected static async Task<JsonNode> RegisteredAsync(HttpClient client, JsonObject document, bool sign = true) =>
-        await (await RegisterAsync(client, document, sign)).ExpectAsync(HttpStatusCode.Created);
-
-    protected static Task<HttpResponseMessage> RetrieveAsync(World world, HttpClient pharmacy, string exchangeNumber) =>
-        PostJsonAsync(pharmacy, "/prescriptions/retrieve", world.Card(exchangeNumber).ToJsonString());
-
-    protected static Task<HttpResponseMessage> DispenseAsync(HttpClient pharmacy, string id, params Line[] lines) =>
-        PostJsonAsync(pharmacy, $"/prescriptions/{id}/dispense", Encoding.UTF8.GetString(TestHpki.Sign(Dispensing(lines).ToJsonString(), TestHpki.Pharmacist)));
-
     [Fact]
     public async Task Register_SignedByADoctor_AnswersTheIdAndASixDigitExchangeNumber_OpenForFourDays()
     {
@@ -88,7 +27,7 @@ public abstract class PrescriptionLifecycleContract(ServerFixture server, Shifte
         Assert.True((bool)answer["electronic"]!);
         Assert.False(string.IsNullOrEmpty((string?)answer["timeStamp"]));
         var issued = DateOnly.Parse((string)answer["issued"]!, System.Globalization.CultureInfo.InvariantCulture);
-        Assert.Equal(clock.Today, issued);
+        Assert.Equal(Clock.Today, issued);
         Assert.Equal(issued.AddDays(3).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), (string?)answer["dispensableUntil"]);
         Assert.StartsWith("mhlw-20250716", (string?)answer["masterVersion"], StringComparison.Ordinal);
 
@@ -158,7 +97,7 @@ public abstract class PrescriptionLifecycleContract(ServerFixture server, Shifte
         var crl = TestHpki.Authority.CreateRevocationList([holder.SerialNumber], DateTimeOffset.UtcNow.Ticks, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(7));
         using var upload = new ByteArrayContent(crl);
         upload.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/pkix-crl");
-        (await server.Client.PostAsync("/prescriptions/crls", upload)).EnsureSuccessStatusCode();
+        (await Server.Client.PostAsync("/prescriptions/crls", upload)).EnsureSuccessStatusCode();
 
         var response = await PostJsonAsync(world.Doctor, "/prescriptions", Signed());
         Assert.Contains("revoked", await response.ExpectOutcomeAsync(HttpStatusCode.UnprocessableEntity), StringComparison.Ordinal);
@@ -168,8 +107,8 @@ public abstract class PrescriptionLifecycleContract(ServerFixture server, Shifte
     public async Task Register_ByAPharmacistOrANurse_IsForbidden()
     {
         using var world = await SetUpAsync();
-        var nurse = await server.RegisterClientAsync("nurse", "hospital");
-        using var nurseClient = server.CreateClient(nurse);
+        var nurse = await Server.RegisterClientAsync("nurse", "hospital");
+        using var nurseClient = Server.CreateClient(nurse);
         Assert.Equal(HttpStatusCode.Forbidden, (await RegisterAsync(nurseClient, world.Document(new Line(Amlodipine, 28)))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await RegisterAsync(world.Pharmacy, world.Document(new Line(Amlodipine, 28)))).StatusCode);
     }
@@ -252,7 +191,7 @@ public abstract class PrescriptionLifecycleContract(ServerFixture server, Shifte
         Assert.Equal("Patient/" + world.Patient, (string?)use["dispenses"]![0]!["subject"]!["reference"]);
 
         // The medication history shows it at once (the doctor has the patient's medication consent).
-        await TestConsents.GrantAsync(server.Client, world.Patient, world.Hospital, "medication");
+        await TestConsents.GrantAsync(Server.Client, world.Patient, world.Hospital, "medication");
         var history = await (await world.Doctor.GetAsync($"Patient/{world.Patient}/$medication-history")).ExpectAsync(HttpStatusCode.OK);
         var entries = HistoryFixtures.Matches(history);
         Assert.Contains(entries, e => HistoryFixtures.Sources(e).Contains(dispenseRef));
@@ -285,8 +224,8 @@ public abstract class PrescriptionLifecycleContract(ServerFixture server, Shifte
         using var world = await SetUpAsync();
         var registered = await RegisteredAsync(world.Doctor, world.Document(new Line(Amlodipine, 28)));
         var id = (string)registered["id"]!;
-        var otherDoctor = await server.RegisterClientAsync("doctor", "clinic");
-        using var otherClient = server.CreateClient(otherDoctor);
+        var otherDoctor = await Server.RegisterClientAsync("doctor", "clinic");
+        using var otherClient = Server.CreateClient(otherDoctor);
         await (await PostJsonAsync(otherClient, $"/prescriptions/{id}/cancel", "{}")).ExpectOutcomeAsync(HttpStatusCode.NotFound);
 
         var cancelled = await (await PostJsonAsync(world.Doctor, $"/prescriptions/{id}/cancel", "{}")).ExpectAsync(HttpStatusCode.OK);
@@ -309,10 +248,10 @@ public abstract class PrescriptionLifecycleContract(ServerFixture server, Shifte
         {
             var onLastDay = await RegisteredAsync(world.Doctor, world.Document(new Line(Amlodipine, 28)));
             var tooLate = await RegisteredAsync(world.Doctor, world.Document(new Line(Amlodipine, 28)));
-            clock.Shift = TimeSpan.FromDays(3);
+            Clock.Shift = TimeSpan.FromDays(3);
             await (await RetrieveAsync(world, world.Pharmacy, (string)onLastDay["exchangeNumber"]!)).ExpectAsync(HttpStatusCode.OK);
 
-            clock.Shift = TimeSpan.FromDays(4);
+            Clock.Shift = TimeSpan.FromDays(4);
             var read = await (await world.Doctor.GetAsync("/prescriptions/" + (string)tooLate["id"]!)).ExpectAsync(HttpStatusCode.OK);
             Assert.Equal("expired", (string?)read["status"]);
             // The patient who brings it late is told why it cannot be dispensed.
@@ -323,7 +262,7 @@ public abstract class PrescriptionLifecycleContract(ServerFixture server, Shifte
         }
         finally
         {
-            clock.Shift = TimeSpan.Zero;
+            Clock.Shift = TimeSpan.Zero;
         }
     }
 
@@ -342,27 +281,27 @@ public abstract class PrescriptionLifecycleContract(ServerFixture server, Shifte
             var first = await (await DispenseAsync(world.Pharmacy, id, new Line(Amlodipine, 28))).ExpectAsync(HttpStatusCode.Created);
             Assert.Equal("registered", (string?)first["status"]);
             Assert.Equal(1, (int)first["usesDone"]!);
-            var planned = clock.Today.AddDays(28);
+            var planned = Clock.Today.AddDays(28);
             Assert.Equal(planned.AddDays(-7).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), (string?)first["dispensableFrom"]);
             Assert.Equal(planned.AddDays(7).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), (string?)first["dispensableUntil"]);
 
             // A day before the window: refused, naming the day it opens. On its first day: taken.
-            clock.Shift = TimeSpan.FromDays(20);
+            Clock.Shift = TimeSpan.FromDays(20);
             var early = await RetrieveAsync(world, world.OtherPharmacy, number);
             Assert.Contains(planned.AddDays(-7).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), await early.ExpectOutcomeAsync(HttpStatusCode.Conflict), StringComparison.Ordinal);
-            clock.Shift = TimeSpan.FromDays(21);
+            Clock.Shift = TimeSpan.FromDays(21);
             await (await RetrieveAsync(world, world.OtherPharmacy, number)).ExpectAsync(HttpStatusCode.OK);
             var second = await (await DispenseAsync(world.OtherPharmacy, id, new Line(Amlodipine, 28))).ExpectAsync(HttpStatusCode.Created);
             Assert.Equal(2, (int)second["usesDone"]!);
 
-            clock.Shift = TimeSpan.FromDays(21 + 28 + 7);
+            Clock.Shift = TimeSpan.FromDays(21 + 28 + 7);
             await (await RetrieveAsync(world, world.Pharmacy, number)).ExpectAsync(HttpStatusCode.OK);
             var third = await (await DispenseAsync(world.Pharmacy, id, new Line(Amlodipine, 28))).ExpectAsync(HttpStatusCode.Created);
             Assert.Equal("dispensed", (string?)third["status"]);
         }
         finally
         {
-            clock.Shift = TimeSpan.Zero;
+            Clock.Shift = TimeSpan.Zero;
         }
     }
 
