@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
-using Kakehashi.Server.Tests.Support;
 using Kakehashi.Server.Tests.History;
+using Kakehashi.Server.Tests.Support;
 using static Kakehashi.Server.Tests.Prescriptions.PrescriptionData;
 using static Kakehashi.Server.Tests.Support.FhirHttp;
 
