@@ -175,6 +175,13 @@ public sealed class SecurityStore(SqlDialect dialect, TimeProvider time, IOption
         return changed;
     }
 
+    /// <summary>Replaces a client's allowed scopes (tokens already issued keep theirs until they expire).</summary>
+    public async Task SetClientScopesAsync(string clientId, string scopes, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync("UPDATE security_clients SET scopes = @p1 WHERE client_id = @p0", cancellationToken, clientId, scopes);
+        activeCallers.Invalidate();
+    }
+
     public Task TouchClientAsync(string clientId, CancellationToken cancellationToken) =>
         ExecuteAsync("UPDATE security_clients SET last_used_at = @p1 WHERE client_id = @p0", cancellationToken, clientId, Micros(Now));
 

@@ -24,8 +24,12 @@ public static class UiExtensions
     /// <summary>Relative: the server's own origin (docs/security/admin-api.md, redirect URIs).</summary>
     public const string RedirectPath = "/ui/callback";
 
-    /// <summary>Reading (history views, patients) and the eligibility check (read + update of CoverageEligibilityRequest), for people only.</summary>
-    public const string Scopes = "user/*.rs user/CoverageEligibilityRequest.u";
+    /// <summary>
+    /// Reading (history views, patients), the eligibility check (read + update of
+    /// CoverageEligibilityRequest) and the e-prescription screens (issuing and cancelling
+    /// prescriptions, registering dispensings), for people only; each still within the role's policy.
+    /// </summary>
+    public const string Scopes = "user/*.rs user/CoverageEligibilityRequest.u user/MedicationRequest.cu user/MedicationDispense.c";
 
     public static WebApplication MapUi(this WebApplication app)
     {
@@ -45,10 +49,16 @@ public static class UiExtensions
             return;
         }
 
-        if (await store.FindClientAsync(ClientId, CancellationToken.None) is null)
+        var staff = await store.FindClientAsync(ClientId, CancellationToken.None);
+        if (staff is null)
         {
             await store.AddClientAsync(new RegisteredClient(ClientId, operatorCode, KnownRoles.System, "Kakehashi staff UI",
                 null, null, Scopes, RedirectPath, store.Now, null, null, null), CancellationToken.None);
+        }
+        else if (staff.Scopes != Scopes)
+        {
+            // A store registered by an earlier version: the staff UI's scopes follow its screens.
+            await store.SetClientScopesAsync(ClientId, Scopes, CancellationToken.None);
         }
 
         if (await store.FindClientAsync(PortalClientId, CancellationToken.None) is null)

@@ -28,6 +28,8 @@ export interface ApiOptions {
   signal?: AbortSignal;
   contentType?: string;
   headers?: Record<string, string>;
+  /** A body sent exactly as given (a signed document: its bytes are what was signed). */
+  rawBody?: string;
 }
 
 export class Api {
@@ -38,6 +40,16 @@ export class Api {
 
   /** JSON in, JSON out; a non-2xx answer throws ApiError with the server's OperationOutcome. */
   async send<T>(path: string, options: ApiOptions = {}): Promise<T> {
+    const text = await this.sendText(path, options);
+    try {
+      return (text ? JSON.parse(text) : null) as T;
+    } catch {
+      return null as T;
+    }
+  }
+
+  /** The answer's text as the server wrote it (a signed document is passed on byte for byte); non-2xx throws as send does. */
+  async sendText(path: string, options: ApiOptions = {}): Promise<string> {
     const response = await this.fetch(path, options);
     const text = await response.text();
     let body: unknown = null;
@@ -50,7 +62,7 @@ export class Api {
       const outcome = (body as { resourceType?: string } | null)?.resourceType === 'OperationOutcome' ? (body as OperationOutcome) : null;
       throw new ApiError(response.status, outcome);
     }
-    return body as T;
+    return text;
   }
 
   /** The raw answer (downloads); non-2xx throws as send does. */
@@ -62,7 +74,10 @@ export class Api {
     }
     const headers: Record<string, string> = { Accept: 'application/fhir+json, application/json', ...options.headers, Authorization: `Bearer ${token}` };
     let body: string | undefined;
-    if (options.body !== undefined) {
+    if (options.rawBody !== undefined) {
+      headers['Content-Type'] = options.contentType ?? 'application/json';
+      body = options.rawBody;
+    } else if (options.body !== undefined) {
       headers['Content-Type'] = options.contentType ?? 'application/json';
       body = JSON.stringify(options.body);
     }

@@ -23,7 +23,7 @@ export interface Reference {
 export interface Resource {
   resourceType: string;
   id?: string;
-  meta?: { tag?: { system?: string; code?: string }[]; lastUpdated?: string };
+  meta?: { tag?: { system?: string; code?: string }[]; lastUpdated?: string; profile?: string[] };
   [element: string]: unknown;
 }
 

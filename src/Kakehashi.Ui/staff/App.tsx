@@ -10,12 +10,15 @@ import { Admin, adminNavKeys, adminSections, sectionOf } from './admin/Admin';
 import { Eligibility } from './Eligibility';
 import { History } from './History';
 import { Patients } from './Patients';
-import { administers, checksEligibility, historyViews } from './roles';
+import { Dispense } from './Dispense';
+import { Prescribe } from './Prescribe';
+import { handOver } from './prescriptionParts';
+import { administers, checksEligibility, dispenses, historyViews, prescribes } from './roles';
 import { staffTexts } from './texts';
 
 export const auth = new Auth({
   clientId: 'kakehashi-ui',
-  scope: 'user/*.rs user/CoverageEligibilityRequest.u',
+  scope: 'user/*.rs user/CoverageEligibilityRequest.u user/MedicationRequest.cu user/MedicationDispense.c',
   home: '/ui/',
   callbackPath: '/ui/callback',
   storageKey: 'kakehashi.token',
@@ -62,7 +65,12 @@ export function App() {
   const role = session?.user.role;
   const views = historyViews(role);
   const admin = administers(role);
-  const page = admin ? 'admin' : route.page === 'history' ? 'history' : route.page === 'patients' ? 'patients' : 'eligibility';
+  const prescriber = prescribes(role);
+  const pharmacy = dispenses(role);
+  const page = admin ? 'admin' : route.page === 'history' ? 'history' : route.page === 'patients' ? 'patients'
+    : route.page === 'prescriptions' && prescriber ? 'prescriptions' : route.page === 'dispensing' && pharmacy ? 'dispensing' : 'eligibility';
+  // The patient handed from the eligibility check to the prescription screen stays in memory only while unlocked.
+  useEffect(() => { if (locked || !session) handOver(null); }, [locked, session]);
   const section = sectionOf(route.id);
   const nav = admin
     ? adminSections.map(s => ({ href: href('admin', s), label: i18n.t(adminNavKeys[s]), current: s === section }))
@@ -70,6 +78,8 @@ export function App() {
       ...(checksEligibility(role) ? [{ href: href('eligibility'), label: i18n.t('navEligibility'), current: page === 'eligibility' }] : []),
       ...(checksEligibility(role) ? [{ href: href('patients'), label: i18n.t('navPatients'), current: page === 'patients' }] : []),
       ...(views.length > 0 ? [{ href: href('history'), label: i18n.t('navHistory'), current: page === 'history' }] : []),
+      ...(prescriber ? [{ href: href('prescriptions'), label: i18n.t('navPrescriptions'), current: page === 'prescriptions' }] : []),
+      ...(pharmacy ? [{ href: href('dispensing'), label: i18n.t('navDispensing'), current: page === 'dispensing' }] : []),
     ];
 
   return (
@@ -86,7 +96,9 @@ export function App() {
             {page === 'admin' ? <Admin section={section} />
               : page === 'history' ? <History patientId={route.id} views={views} />
                 : page === 'patients' ? <Patients canOpenHistory={views.length > 0} />
-                : <Eligibility canOpenHistory={views.length > 0} />}
+                : page === 'prescriptions' ? <Prescribe />
+                : page === 'dispensing' ? <Dispense />
+                : <Eligibility canOpenHistory={views.length > 0} canPrescribe={prescriber} />}
           </SessionContext.Provider>
         ) : (
           <SignedOut onSignIn={() => void auth.signIn(location.hash, lang)} />

@@ -16,6 +16,7 @@ import { useAction } from '../lib/load';
 import { href } from '../lib/route';
 import { useSession } from '../lib/session';
 import { DateField, Details, ErrorBox } from '../lib/ui';
+import { handOver } from './prescriptionParts';
 import { TodayList } from './TodayList';
 
 interface Answer {
@@ -85,7 +86,7 @@ function readCard(card: Card): { request: unknown } | { problem: ApiError } {
   return { request: { visitDate: visit.iso, insuranceCard } };
 }
 
-export function Eligibility({ canOpenHistory }: { canOpenHistory: boolean }) {
+export function Eligibility({ canOpenHistory, canPrescribe = false }: { canOpenHistory: boolean; canPrescribe?: boolean }) {
   const i18n = useI18n();
   const { api } = useSession();
   // What was typed survives an idle lock or an expired sign-in (this tab only).
@@ -180,16 +181,26 @@ export function Eligibility({ canOpenHistory }: { canOpenHistory: boolean }) {
         </div>
       )}
       <div id="eligibility-result" aria-live="polite">
-        {answer.status === 'done' && <AnswerView answer={answer.value} statusRef={status} canOpenHistory={canOpenHistory} />}
+        {answer.status === 'done' && <AnswerView answer={answer.value} statusRef={status} canOpenHistory={canOpenHistory} canPrescribe={canPrescribe} />}
       </div>
       <TodayList version={checks} canOpenHistory={canOpenHistory} />
     </section>
   );
 }
 
-function AnswerView({ answer, statusRef, canOpenHistory }: { answer: Answer; statusRef: RefObject<HTMLParagraphElement>; canOpenHistory: boolean }) {
+function AnswerView({ answer, statusRef, canOpenHistory, canPrescribe }: { answer: Answer; statusRef: RefObject<HTMLParagraphElement>; canOpenHistory: boolean; canPrescribe: boolean }) {
   const i18n = useI18n();
   const { patient, qualification: q } = answer;
+  // 処方箋の発行 for this patient, with the insurance just found (handed over in memory only).
+  const prescribe = () => {
+    if (!patient?.id || !patient.birthDate || !q) return;
+    handOver({
+      id: patient.id, name: patient.name ?? '', nameKana: patient.nameKana, birthDate: patient.birthDate, gender: patient.gender,
+      insurerNumber: q.insurerNumber, insurerName: q.insurerName, symbol: q.symbol, number: q.number, branch: q.branch,
+      relationship: q.relationship, copayPercent: q.copayPercent,
+    });
+    location.hash = href('prescriptions');
+  };
   return (
     <article class="answer" aria-labelledby="eligibility-status">
       <p class={`status status-${answer.status}`} id="eligibility-status" tabIndex={-1} ref={statusRef}>
@@ -236,6 +247,7 @@ function AnswerView({ answer, statusRef, canOpenHistory }: { answer: Answer; sta
         </section>
       )}
       {canOpenHistory && patient?.id && <p><a class="button" href={href('history', patient.id)}>{i18n.t('openHistory')}</a></p>}
+      {canPrescribe && answer.status === 'valid' && patient?.id && q && <p><button type="button" class="primary" id="prescribe" onClick={prescribe}>{i18n.t('prescribeForPatient')}</button></p>}
     </article>
   );
 }

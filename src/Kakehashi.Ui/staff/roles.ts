@@ -24,3 +24,13 @@ export function checksEligibility(role: string | undefined): boolean {
 export function administers(role: string | undefined): boolean {
   return role === 'security-admin';
 }
+
+/** Doctors and dentists issue prescriptions (処方箋). */
+export function prescribes(role: string | undefined): boolean {
+  return role === 'doctor' || role === 'dentist';
+}
+
+/** Pharmacists retrieve prescriptions and register what they dispensed (調剤). */
+export function dispenses(role: string | undefined): boolean {
+  return role === 'pharmacist';
+}

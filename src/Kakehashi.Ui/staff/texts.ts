@@ -1,6 +1,7 @@
 // The staff workspace's texts (reception, clinical staff, security administrators).
 import { commonTexts, historyTexts } from '../lib/texts';
 import { adminTexts } from './admin/texts';
+import { prescriptionTexts } from './prescriptionTexts';
 
 const ja = {
   title: '架け橋 職員画面', navEligibility: '資格確認', navPatients: '患者検索',
@@ -86,6 +87,6 @@ const en: Record<keyof typeof ja, string> = {
 };
 
 export const staffTexts = {
-  ja: { ...commonTexts.ja, ...historyTexts.ja, ...adminTexts.ja, ...ja },
-  en: { ...commonTexts.en, ...historyTexts.en, ...adminTexts.en, ...en },
+  ja: { ...commonTexts.ja, ...historyTexts.ja, ...adminTexts.ja, ...prescriptionTexts.ja, ...ja },
+  en: { ...commonTexts.en, ...historyTexts.en, ...adminTexts.en, ...prescriptionTexts.en, ...en },
 };

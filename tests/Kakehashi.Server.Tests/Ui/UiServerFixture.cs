@@ -10,7 +10,7 @@ namespace Kakehashi.Server.Tests.Ui;
 /// cookies or storage). The UI does not depend on the store, whose behaviour the contract suites
 /// cover on both databases; one store keeps these slower tests affordable.
 /// </summary>
-public sealed class UiServerFixture : SqliteServerFixture
+public class UiServerFixture : SqliteServerFixture
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
