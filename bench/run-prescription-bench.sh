@@ -7,7 +7,7 @@
 #
 # Settings (environment): PATIENTS (1000000), RECORDS (10000000) dispensing records seeded into the
 # check's index, CONC (32) concurrent callers, DUR (20s) per round, ROUNDS (2), PORT (8390),
-# SKIP_BUILD=1. The records are written straight into medication_courses with set-based SQL from
+# REG_CONC (16) registering callers, SKIP_BUILD=1. The records are written straight into medication_courses with set-based SQL from
 # real YJ codes of the shipped price list — loading ten million MedicationDispense resources
 # through the API would take this machine days — while every check is a full HTTP request:
 # token, role policy, consent lookup, audit row, drug master, the index query and the answer.
@@ -157,6 +157,6 @@ for i in 1 2 3; do curl -s -o /dev/null -w "registration alone: %{time_total} s\
 for i in 1 2 3; do curl -s -o /dev/null -w "its draft check alone: %{time_total} s\n" -H "Authorization: Bearer $doc" -H "Content-Type: application/json" -X POST $B/prescriptions/check --data-binary @"$TMP/signed.json"; done
 [[ -n "${PROFILE_PAUSE:-}" ]] && { log "server pid $SPID on $B; doctor token in $TMP/token"; echo "$doc" > "$TMP/token"; sleep "$PROFILE_PAUSE"; }
 for r in $(seq 1 "$ROUNDS"); do
-  echo -n "$STORE registration round $r, 16 callers, $DUR: "
-  TOKEN=$doc BODY_FILE="$TMP/signed.json" wrk -t2 -c16 -d"$DUR" -s bench/prescriptions/register.lua "$B" | tail -1
+  echo -n "$STORE registration round $r, ${REG_CONC:-16} callers, $DUR: "
+  TOKEN=$doc BODY_FILE="$TMP/signed.json" wrk -t2 -c"${REG_CONC:-16}" -d"$DUR" -s bench/prescriptions/register.lua "$B" | tail -1
 done

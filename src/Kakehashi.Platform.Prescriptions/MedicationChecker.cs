@@ -1,4 +1,6 @@
+using Kakehashi.Fhir.Security;
 using Kakehashi.Fhir.Storage.Sql;
+using Kakehashi.Platform.Consent;
 using Kakehashi.Platform.Prescriptions.DrugMaster;
 
 namespace Kakehashi.Platform.Prescriptions;
@@ -9,21 +11,33 @@ namespace Kakehashi.Platform.Prescriptions;
 /// it is contraindicated with a running course, or with another drug of the same prescription,
 /// when the master lists the pair 併用禁忌 (never 併用注意). Courses from the caller's own
 /// institution are left out unless it opted in; inpatient courses are never read; a drug outside
-/// the master is not checked and is listed as such. Whether the caller may see the details is
-/// decided by the caller (viewing consent), not here.
+/// the master is not checked and is listed as such. The caller sees the details only with the
+/// patient's viewing consent for its organization (or emergency access); the check runs anyway.
+/// Its two reads — the consent and the running courses — share one pooled connection: at 32
+/// concurrent checks on PostgreSQL a connection per read was a third of the requests' round trips.
 /// </summary>
-public sealed class MedicationChecker(MedicationCourses courses, DrugMasterProvider masters, PrescriptionSettings settings, PrescriptionClock clock)
+public sealed class MedicationChecker(SqlDialect dialect, DrugMasterProvider masters, PrescriptionSettings settings, PrescriptionClock clock)
 {
-    public async Task<CheckResult> CheckAsync(string patientId, IReadOnlyList<PrescribedDrug> drugs, string? institutionCode, bool disclosed, string? excludeSource,
-        ISqlTransaction? transaction, CancellationToken cancellationToken)
+    /// <summary>The consent category that opens a patient's medicines to an institution.</summary>
+    public const string ViewingCategory = "medication";
+
+    public async Task<CheckResult> CheckAsync(AccessContext caller, string patientId, IReadOnlyList<PrescribedDrug> drugs, string? excludeSource, CancellationToken cancellationToken)
     {
         var master = await masters.CurrentAsync(cancellationToken);
         var now = clock.Now;
         var today = clock.Today;
+        var patientKey = "Patient/" + patientId;
+        var institutionCode = caller.OrganizationCode;
         var checkOwn = institutionCode is not null && await settings.ChecksOwnAsync(institutionCode, cancellationToken);
-        var running = (await courses.RunningAsync("Patient/" + patientId, today, transaction, cancellationToken))
-            .Where(c => c.Source != excludeSource && (checkOwn || c.InstitutionCode != institutionCode))
-            .ToList();
+        bool disclosed;
+        List<MedicationCourse> running;
+        await using (var connection = await dialect.OpenConnectionAsync(cancellationToken))
+        {
+            disclosed = caller.Emergency
+                || (institutionCode is not null && await ConsentGrantLookup.IsInForceAsync(connection, patientKey, institutionCode, ViewingCategory, now, cancellationToken));
+            running = [.. (await MedicationCourses.RunningAsync(connection, patientKey, today, cancellationToken))
+                .Where(c => c.Source != excludeSource && (checkOwn || c.InstitutionCode != institutionCode))];
+        }
 
         var products = drugs.Select(d => (Drug: d, Product: d.YjCode is null || d.Inpatient ? null : master.Find(d.YjCode))).ToList();
         var findings = new List<CheckFinding>();

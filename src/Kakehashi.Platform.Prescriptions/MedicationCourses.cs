@@ -11,7 +11,7 @@ namespace Kakehashi.Platform.Prescriptions;
 /// injection, as-needed (頓用), or no days given — counts for <see cref="UncomputableDays"/> days
 /// (../shared/DOMAIN.md). Inpatient records are kept but never read by the check.
 /// </summary>
-public sealed class MedicationCourses(SqlDialect dialect)
+public static class MedicationCourses
 {
     public const int UncomputableDays = 14;
 
@@ -49,36 +49,24 @@ public sealed class MedicationCourses(SqlDialect dialect)
     /// records, and prescriptions a pharmacy may still dispense (accepted, or registered within
     /// their window) — a cancelled or expired prescription is no longer a medicine the patient takes.
     /// </summary>
-    public async Task<List<MedicationCourse>> RunningAsync(string patientKey, DateOnly today, ISqlTransaction? transaction, CancellationToken cancellationToken)
+    public static async Task<List<MedicationCourse>> RunningAsync(DbConnection connection, string patientKey, DateOnly today, CancellationToken cancellationToken)
     {
         const string Sql =
             "SELECT c.source, c.drug_code, c.drug_name, c.institution_code, c.start_day, c.end_day FROM medication_courses c " +
             "LEFT JOIN prescriptions p ON p.id = c.prescription_id " +
             "WHERE c.patient_key = @p0 AND c.end_day >= @p1 AND c.inpatient = 0 " +
             "AND (c.prescription_id IS NULL OR p.status = @p2 OR (p.status = @p3 AND p.window_end >= @p4))";
-        DbConnection? own = null;
-        try
+        await using var command = SqlCommands.Create(connection, null, Sql,
+            patientKey, today.DayNumber, PrescriptionStatus.Accepted, PrescriptionStatus.Registered, PrescriptionStore.Day(today));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var courses = new List<MedicationCourse>();
+        while (await reader.ReadAsync(cancellationToken))
         {
-            var connection = transaction?.Connection ?? (own = await dialect.OpenConnectionAsync(cancellationToken));
-            await using var command = SqlCommands.Create(connection, transaction?.Transaction, Sql,
-                patientKey, today.DayNumber, PrescriptionStatus.Accepted, PrescriptionStatus.Registered, PrescriptionStore.Day(today));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var courses = new List<MedicationCourse>();
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                courses.Add(new MedicationCourse(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3),
-                    DateOnly.FromDayNumber(Convert.ToInt32(reader.GetValue(4), System.Globalization.CultureInfo.InvariantCulture)),
-                    DateOnly.FromDayNumber(Convert.ToInt32(reader.GetValue(5), System.Globalization.CultureInfo.InvariantCulture))));
-            }
+            courses.Add(new MedicationCourse(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3),
+                DateOnly.FromDayNumber(Convert.ToInt32(reader.GetValue(4), System.Globalization.CultureInfo.InvariantCulture)),
+                DateOnly.FromDayNumber(Convert.ToInt32(reader.GetValue(5), System.Globalization.CultureInfo.InvariantCulture))));
+        }
 
-            return courses;
-        }
-        finally
-        {
-            if (own is not null)
-            {
-                await own.DisposeAsync();
-            }
-        }
+        return courses;
     }
 }

@@ -32,13 +32,10 @@ public sealed class PrescriptionService(
     ConsentGrantLookup consents,
     PrescriptionClock clock)
 {
-    /// <summary>The consent category that opens a patient's medicines to an institution.</summary>
-    public const string ViewingCategory = "medication";
-
     /// <summary>A draft check: nothing stored.</summary>
     public async Task<CheckResult> CheckDraftAsync(AccessContext caller, byte[] body, string? patientId, CancellationToken cancellationToken)
     {
-        var institution = PrescriptionAccess.RequireChecker(caller);
+        PrescriptionAccess.RequireChecker(caller);
         var document = PrescriptionDocument.Read(ParseBundle(body), requireInsured: patientId is null);
         var drugProblems = document.Problems.Where(p => p.StartsWith("MedicationRequest", StringComparison.Ordinal) || p.StartsWith("The prescription has no", StringComparison.Ordinal)).ToList();
         if (drugProblems.Count > 0)
@@ -47,7 +44,7 @@ public sealed class PrescriptionService(
         }
 
         var patient = patientId ?? await PatientOfAsync(document.Insured!, cancellationToken);
-        return await checker.CheckAsync(patient, document.Drugs, institution, await DisclosedAsync(caller, patient, cancellationToken), null, null, cancellationToken);
+        return await checker.CheckAsync(caller, patient, document.Drugs, null, cancellationToken);
     }
 
     public async Task<Registration> RegisterAsync(AccessContext caller, byte[] body, bool paper, CancellationToken cancellationToken)
@@ -62,7 +59,7 @@ public sealed class PrescriptionService(
         var master = await masters.CurrentAsync(cancellationToken);
         RequireRefillable(document, master);
 
-        var check = await checker.CheckAsync(patient, document.Drugs, institution, await DisclosedAsync(caller, patient, cancellationToken), null, null, cancellationToken);
+        var check = await checker.CheckAsync(caller, patient, document.Drugs, null, cancellationToken);
         var now = clock.Now;
         var today = clock.Today;
         var window = PrescriptionWindows.First(today);
@@ -99,7 +96,7 @@ public sealed class PrescriptionService(
     {
         var pharmacy = PrescriptionAccess.RequirePharmacist(caller);
         var row = await prescriptions.FindAsync(id, null, cancellationToken) ?? throw FhirException.NotFound("No such prescription.");
-        if (!await consents.IsInForceAsync(row.PatientKey, pharmacy, ViewingCategory, clock.Now, null, cancellationToken))
+        if (!await consents.IsInForceAsync(row.PatientKey, pharmacy, MedicationChecker.ViewingCategory, clock.Now, cancellationToken))
         {
             throw FhirException.NotFound("No such prescription among those the patient consented to show you (card consent 'medication').");
         }
@@ -112,7 +109,7 @@ public sealed class PrescriptionService(
     {
         var pharmacy = PrescriptionAccess.RequirePharmacist(caller);
         var key = "Patient/" + patientId;
-        if (!await consents.IsInForceAsync(key, pharmacy, ViewingCategory, clock.Now, null, cancellationToken))
+        if (!await consents.IsInForceAsync(key, pharmacy, MedicationChecker.ViewingCategory, clock.Now, cancellationToken))
         {
             throw new FhirException(HttpStatusCode.Forbidden, OperationOutcome.IssueType.Forbidden,
                 "The patient's prescriptions are shown to a pharmacy with the patient's consent (category 'medication', given at the card reader); there is none in force.");
@@ -192,7 +189,7 @@ public sealed class PrescriptionService(
         var today = clock.Today;
         var drugs = dispenses.Select((d, i) => DispensedDrug(i + 1, d)).ToList();
         var patientId = row.PatientKey["Patient/".Length..];
-        var check = await checker.CheckAsync(patientId, drugs, pharmacy, await DisclosedAsync(caller, patientId, cancellationToken), "Prescription/" + id, null, cancellationToken);
+        var check = await checker.CheckAsync(caller, patientId, drugs, "Prescription/" + id, cancellationToken);
         var next = row.UsesDone + 1 < row.UsesAllowed ? PrescriptionWindows.Next(today, drugs.Max(d => d.Days ?? 0)) : ((DateOnly, DateOnly)?)null;
         var ids = new List<string>();
         await using (var transaction = await store.BeginTransactionAsync(cancellationToken))
@@ -218,11 +215,6 @@ public sealed class PrescriptionService(
 
         return new Dispensing((await prescriptions.FindAsync(id, null, cancellationToken))!, ids, check);
     }
-
-    /// <summary>Whether the caller may see the check's details: the patient's viewing consent for its organization, or emergency access.</summary>
-    public async Task<bool> DisclosedAsync(AccessContext caller, string patientId, CancellationToken cancellationToken) =>
-        caller.Emergency
-        || (caller.OrganizationCode is { } code && await consents.IsInForceAsync("Patient/" + patientId, code, ViewingCategory, clock.Now, null, cancellationToken));
 
     private async Task<Retrieval> AcceptAsync(AccessContext caller, string pharmacy, PrescriptionRow row, CancellationToken cancellationToken)
     {
@@ -252,7 +244,7 @@ public sealed class PrescriptionService(
     {
         var document = PrescriptionDocument.Read(ParseBundle(Encoding.UTF8.GetBytes(row.Document)), requireInsured: false);
         var patientId = row.PatientKey["Patient/".Length..];
-        return await checker.CheckAsync(patientId, document.Drugs, caller.OrganizationCode, await DisclosedAsync(caller, patientId, cancellationToken), "Prescription/" + row.Id, null, cancellationToken);
+        return await checker.CheckAsync(caller, patientId, document.Drugs, "Prescription/" + row.Id, cancellationToken);
     }
 
     private FhirException Conflict(PrescriptionRow row, string action)

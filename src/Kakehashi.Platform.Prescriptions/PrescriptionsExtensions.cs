@@ -20,7 +20,6 @@ public static class PrescriptionsExtensions
         services.AddSingleton(sp => new PrescriptionClock(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<DrugMasterProvider>();
         services.AddSingleton<PrescriptionStore>();
-        services.AddSingleton<MedicationCourses>();
         services.AddSingleton<PrescriptionSettings>();
         services.AddSingleton<MedicationChecker>();
         services.AddSingleton<PrescriptionValidator>();

@@ -9,16 +9,17 @@ namespace Kakehashi.Platform.Consent;
 /// </summary>
 public sealed class ConsentGrantLookup(SqlDialect dialect)
 {
-    public async Task<bool> IsInForceAsync(string patientKey, string organizationCode, string category, DateTimeOffset at, ISqlTransaction? transaction, CancellationToken cancellationToken)
-    {
-        const string Sql = "SELECT 1 FROM consent_grants WHERE organization_code = @p0 AND category = @p1 AND patient_key = @p2 AND valid_from <= @p3 AND valid_until > @p3 LIMIT 1";
-        if (transaction is not null)
-        {
-            await using var inTransaction = SqlCommands.Create(transaction.Connection, transaction.Transaction, Sql, organizationCode, category, patientKey, SqlTime.ToMicros(at));
-            return await inTransaction.ExecuteScalarAsync(cancellationToken) is not null;
-        }
+    private const string Sql = "SELECT 1 FROM consent_grants WHERE organization_code = @p0 AND category = @p1 AND patient_key = @p2 AND valid_from <= @p3 AND valid_until > @p3 LIMIT 1";
 
+    public async Task<bool> IsInForceAsync(string patientKey, string organizationCode, string category, DateTimeOffset at, CancellationToken cancellationToken)
+    {
         await using var connection = await dialect.OpenConnectionAsync(cancellationToken);
+        return await IsInForceAsync(connection, patientKey, organizationCode, category, at, cancellationToken);
+    }
+
+    /// <summary>On a connection the caller already holds (one connection for a request's few reads).</summary>
+    public static async Task<bool> IsInForceAsync(System.Data.Common.DbConnection connection, string patientKey, string organizationCode, string category, DateTimeOffset at, CancellationToken cancellationToken)
+    {
         await using var command = SqlCommands.Create(connection, null, Sql, organizationCode, category, patientKey, SqlTime.ToMicros(at));
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
