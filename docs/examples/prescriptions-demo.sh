@@ -38,7 +38,8 @@ doctor=$(token_for doctor $HOSPITAL)
 pharmacist=$(token_for pharmacist $PHARMACY)
 call() { local t=$1; shift; curl -s -H "Authorization: Bearer $t" -H "Content-Type: application/json" "$@"; }
 
-# The prescription: the guide's example with the demo patient's insurance card and two drugs.
+# The prescription: the guide's example with the demo patient's insurance card, its two drugs
+# given YJ codes of the current price list (the example's carbocisteine code is no longer listed).
 jq -c --arg hospital $HOSPITAL '
   (.entry[] | .resource | select(.resourceType=="Coverage" and .extension != null)) |= (.extension = [
      {url:"http://jpfhir.jp/fhir/core/Extension/StructureDefinition/JP_Coverage_InsuredPersonSymbol",valueString:"71108537"},
@@ -49,6 +50,9 @@ jq -c --arg hospital $HOSPITAL '
       .extension |= map(if (.url|endswith("InsuranceOrganizationNo")) then . else {url, valueCoding:{system:.valueIdentifier.system, code:.valueIdentifier.value}} end)
       | .identifier = [{system:"http://jpfhir.jp/fhir/core/IdSystem/insurance-medical-institution-no", value:$hospital}])
   | (.entry[] | .resource | select(.resourceType=="Practitioner")) |= (.qualification = [.qualification[0] | .code.coding = [{system:"http://jpfhir.jp/fhir/core/CodeSystem/practitioner_certificate_category",code:"MedicalDoctorLicense"}]])
+  | (.entry[] | .resource | select(.resourceType=="MedicationRequest") | .medicationCodeableConcept.coding) |= map(if .code == "2233002F1280" then .code = "2233002F1174" else . end)
+  | (.entry[] | .resource | select(.resourceType=="MedicationRequest" and (.medicationCodeableConcept.coding | map(.code) | index("102094601")))
+      | .medicationCodeableConcept.coding) += [{system:"urn:oid:1.2.392.100495.20.1.73", code:"1319702Q1107", display:"チモプトール点眼液０．２５％"}]
   | del(.id)' "$ROOT/tests/data/jpdata/examples/jp-ePrescriptionData/Bundle-Bundle-for-JP-MedReq-ePreBundleExample01.json" > "$TMP/draft.json"
 
 echo "== 1. the doctor checks the draft (nothing stored)"
@@ -66,9 +70,10 @@ call "$pharmacist" -X POST $B/prescriptions/retrieve \
   | jq '{status, statusText, pharmacy, drugs: [.prescription.entry[].resource | select(.resourceType=="MedicationRequest") | .medicationCodeableConcept.text]}'
 
 echo "== 4. and registers the signed dispensing result"
-jq -c '{resourceType:"Bundle", type:"collection", entry:[.entry[].resource | select(.resourceType=="MedicationRequest") | {resource:{
+jq -c '{resourceType:"Bundle", type:"collection", entry:[.entry[].resource | select(.resourceType=="MedicationRequest") | {resource:({
     resourceType:"MedicationDispense", status:"completed", medicationCodeableConcept, subject:{reference:"Patient/unknown"},
-    quantity:.dispenseRequest.quantity, daysSupply:.dispenseRequest.expectedSupplyDuration, dosageInstruction:[{text:.dosageInstruction[0].text}]}}]}' \
+    quantity:.dispenseRequest.quantity, dosageInstruction:[{text:(.dosageInstruction[0].text // "医師の指示通り")}]}
+    + (if .dispenseRequest.expectedSupplyDuration then {daysSupply:.dispenseRequest.expectedSupplyDuration} else {} end))}]}' \
   "$TMP/draft.json" > "$TMP/dispensing.json"
 call "$pharmacist" -X POST $B/prescriptions/demo-sign --data-binary @"$TMP/dispensing.json" > "$TMP/dispensing-signed.json"
 call "$pharmacist" -X POST "$B/prescriptions/$id/dispense" --data-binary @"$TMP/dispensing-signed.json" | jq '{status, statusText, dispenses}'
