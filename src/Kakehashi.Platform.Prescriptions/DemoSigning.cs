@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
-using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Errors;
 using Kakehashi.Fhir.Security;
 using Kakehashi.Platform.Endpoints;
@@ -41,8 +40,27 @@ public sealed class DemoSigning(IOptions<PrescriptionOptions> options, IOptions<
             using var authority = HpkiTestAuthority.LoadOrCreate(PrescriptionsExtensions.DemoAuthorityPath(platform.Value.Storage.DataDirectory), clock.Now);
             return authority.Issue("CN=" + caller.Subject + " (demo)", qualification, clock.Now.AddDays(-1), clock.Now.AddYears(1));
         });
-        var who = ResourceType.Practitioner.ToString();
-        return PrescriptionSigner.Sign(bundleJson, certificate, [], clock.Now, who);
+        return PrescriptionSigner.Sign(bundleJson, certificate, [], clock.Now, Signatory(bundleJson, caller));
+    }
+
+    /// <summary>Bundle.signature.who: the document's Practitioner entry, else the signing account.</summary>
+    private static string Signatory(byte[] bundleJson, AccessContext caller)
+    {
+        try
+        {
+            var entries = (System.Text.Json.Nodes.JsonNode.Parse(bundleJson) as System.Text.Json.Nodes.JsonObject)?["entry"] as System.Text.Json.Nodes.JsonArray ?? [];
+            var practitioner = entries.FirstOrDefault(e => (string?)e?["resource"]?["resourceType"] == "Practitioner");
+            if ((string?)practitioner?["fullUrl"] is { Length: > 0 } fullUrl)
+            {
+                return fullUrl;
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            throw FhirException.BadRequest("The body is not JSON.");
+        }
+
+        return "Practitioner/" + caller.Subject;
     }
 
     public static void Map(RouteGroupBuilder group) =>

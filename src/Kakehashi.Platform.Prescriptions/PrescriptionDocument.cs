@@ -11,13 +11,14 @@ namespace Kakehashi.Platform.Prescriptions;
 /// </summary>
 public sealed class PrescriptionDocument
 {
-    private PrescriptionDocument(Bundle bundle, InsuredNumber? insured, IReadOnlyList<PrescribedDrug> drugs, int uses, IReadOnlyList<string> problems)
+    private PrescriptionDocument(Bundle bundle, InsuredNumber? insured, IReadOnlyList<PrescribedDrug> drugs, int uses, IReadOnlyList<string> drugProblems, IReadOnlyList<string> problems)
     {
         Bundle = bundle;
         Insured = insured;
         Drugs = drugs;
         Uses = uses;
-        Problems = problems;
+        DrugProblems = drugProblems;
+        Problems = [.. drugProblems, .. problems];
     }
 
     public Bundle Bundle { get; }
@@ -29,6 +30,10 @@ public sealed class PrescriptionDocument
     /// <summary>How many times it may be dispensed: 1, or 2–3 for a refill prescription (リフィル).</summary>
     public int Uses { get; }
 
+    /// <summary>What keeps the drugs from being read (what a draft check cannot do without).</summary>
+    public IReadOnlyList<string> DrugProblems { get; }
+
+    /// <summary>Every problem: the drugs' and the rest of the document's.</summary>
     public IReadOnlyList<string> Problems { get; }
 
     public IEnumerable<MedicationRequest> Requests => Bundle.Entry.Select(e => e.Resource).OfType<MedicationRequest>();
@@ -47,19 +52,20 @@ public sealed class PrescriptionDocument
         }
 
         var inpatient = bundle.Entry.Select(e => e.Resource).OfType<Encounter>().Any(e => e.Class?.Code == "IMP");
+        var drugProblems = new List<string>();
         var drugs = new List<PrescribedDrug>();
         var repeats = new HashSet<int>();
         var line = 0;
         foreach (var request in bundle.Entry.Select(e => e.Resource).OfType<MedicationRequest>())
         {
             line++;
-            drugs.Add(FromRequest(line, request, inpatient, problems));
+            drugs.Add(FromRequest(line, request, inpatient, drugProblems));
             repeats.Add(request.DispenseRequest?.NumberOfRepeatsAllowed ?? 0);
         }
 
         if (drugs.Count == 0)
         {
-            problems.Add("The prescription has no MedicationRequest.");
+            drugProblems.Add("The prescription has no MedicationRequest.");
         }
 
         if (repeats.Count > 1)
@@ -74,7 +80,7 @@ public sealed class PrescriptionDocument
         }
 
         var insured = ReadInsured(bundle, requireInsured, problems);
-        return new PrescriptionDocument(bundle, insured, drugs, Math.Min(uses, 3), problems);
+        return new PrescriptionDocument(bundle, insured, drugs, Math.Min(uses, 3), drugProblems, problems);
     }
 
     public void ThrowIfInvalid()

@@ -37,10 +37,10 @@ public sealed class PrescriptionService(
     {
         PrescriptionAccess.RequireChecker(caller);
         var document = PrescriptionDocument.Read(ParseBundle(body), requireInsured: patientId is null);
-        var drugProblems = document.Problems.Where(p => p.StartsWith("MedicationRequest", StringComparison.Ordinal) || p.StartsWith("The prescription has no", StringComparison.Ordinal)).ToList();
-        if (drugProblems.Count > 0)
+        if (document.DrugProblems.Count > 0)
         {
-            throw PrescriptionDocument.Invalid(drugProblems);
+            // A draft may lack what registration needs (a signature, a complete Coverage), not readable drugs.
+            throw PrescriptionDocument.Invalid(document.DrugProblems);
         }
 
         var patient = patientId ?? await PatientOfAsync(document.Insured!, cancellationToken);

@@ -39,7 +39,10 @@ public abstract class SchemaUpgradeContract(ServerFixture server)
     {
         var dialect = server.Services.GetRequiredService<SqlDialect>();
         var legacy = await TestSql.RowsAsync(dialect, "SELECT version, name, applied_at FROM schema_migrations ORDER BY version");
-        var adopted = await TestSql.RowsAsync(dialect, "SELECT module, version, name, applied_at FROM schema_versions ORDER BY version");
+        // Modules added since (prescriptions…) record their own scripts beside the adopted ones.
+        var adopted = (await TestSql.RowsAsync(dialect, "SELECT module, version, name, applied_at FROM schema_versions ORDER BY version"))
+            .Where(row => legacy.Any(old => Equals(old[1], row[2])))
+            .ToList();
 
         Assert.True(legacy.Count >= 13, "the fixture records the scripts of commit 89d652b");
         Assert.Equal(legacy.Count, adopted.Count);
