@@ -63,7 +63,18 @@ public static class PrescriptionEndpoints
         var request = http.Guarded();
         var caller = request.Caller;
         IReadOnlyList<PrescriptionRow> rows;
-        if (patient is not null)
+        if (caller.Role == Kakehashi.Fhir.Security.KnownRoles.Patient)
+        {
+            // A patient lists their own prescriptions, whatever their state; nobody else's.
+            var own = caller.PatientId ?? throw FhirException.Forbidden("This account is not linked to a patient record.");
+            if (patient is not null && patient != own)
+            {
+                throw FhirException.Forbidden("A patient sees only their own prescriptions.");
+            }
+
+            rows = await store.ForPatientAsync("Patient/" + own, 100, http.RequestAborted);
+        }
+        else if (patient is not null)
         {
             rows = await service.OpenForPatientAsync(caller, patient, http.RequestAborted);
         }
@@ -77,7 +88,7 @@ public static class PrescriptionEndpoints
         }
         else
         {
-            throw FhirException.BadRequest("List by 'patient' (a pharmacy with the patient's card consent), 'issued=mine' (a prescriber) or 'held=mine' (a pharmacy).");
+            throw FhirException.BadRequest("List by 'patient' (a pharmacy with the patient's card consent), 'issued=mine' (a prescriber) or 'held=mine' (a pharmacy); a patient lists their own.");
         }
 
         var today = clock.Today;

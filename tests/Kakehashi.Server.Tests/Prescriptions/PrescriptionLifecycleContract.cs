@@ -306,6 +306,26 @@ public abstract class PrescriptionLifecycleContract(ServerFixture server, Shifte
     }
 
     [Fact]
+    public async Task APatient_ListsAndReadsTheirOwnPrescriptions_NotAnothers()
+    {
+        using var world = await SetUpAsync();
+        var registered = await RegisteredAsync(world.Doctor, world.Document(new Line(Amlodipine, 28)));
+        var account = await Server.CreateAccountAsync("patient", Server.OperatorCode, world.Patient);
+        var (token, _) = await Server.LoginAsync(account, "patient/*.rs");
+        using var me = Server.CreateClientWithToken(token);
+
+        var mine = await (await me.GetAsync("/prescriptions")).ExpectAsync(HttpStatusCode.OK);
+        var item = Assert.Single(mine["items"]!.AsArray());
+        Assert.Equal((string?)registered["exchangeNumber"], (string?)item!["exchangeNumber"]);
+        await (await me.GetAsync("/prescriptions/" + (string)registered["id"]!)).ExpectAsync(HttpStatusCode.OK);
+
+        using var other = await SetUpAsync();
+        var theirs = await RegisteredAsync(other.Doctor, other.Document(new Line(Amlodipine, 28)));
+        Assert.Equal(HttpStatusCode.NotFound, (await me.GetAsync("/prescriptions/" + (string)theirs["id"]!)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await me.GetAsync("/prescriptions?patient=" + other.Patient)).StatusCode);
+    }
+
+    [Fact]
     public async Task Refill_OfANarcoticPsychotropicOrPoultice_IsRefused_AndMoreThanThreeUses()
     {
         using var world = await SetUpAsync();

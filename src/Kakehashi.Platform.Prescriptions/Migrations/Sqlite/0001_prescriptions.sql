@@ -24,6 +24,8 @@ CREATE TABLE prescriptions (
     document         TEXT NOT NULL     -- the document Bundle as received
 );
 CREATE INDEX ix_prescriptions_patient ON prescriptions (patient_key, status);
+-- The sweep that closes expired prescriptions' exchange numbers reads only open ones.
+CREATE INDEX ix_prescriptions_open ON prescriptions (status, window_end);
 
 -- Each use's dispensing result as the pharmacist signed it; the MedicationDispenses it carries
 -- are FHIR resources (they feed the medication history and the check).
