@@ -1,4 +1,4 @@
-// Sign-in and the portal's screens by route: #/home, #/medicines, #/checkups, #/documents, #/access-log,
+// Sign-in and the portal's screens by route: #/home, #/medicines, #/prescriptions, #/checkups, #/documents, #/access-log,
 // #/consents, #/download. A patient sees their own record only: the server decides that on every
 // request (patient/ scopes, the own-compartment rule); the screens just ask for it.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
@@ -14,6 +14,7 @@ import { Documents } from './Documents';
 import { Download } from './Download';
 import { Home } from './Home';
 import { Medicines } from './Medicines';
+import { Prescriptions } from './Prescriptions';
 import { portalTexts } from './texts';
 
 const auth = new Auth({
@@ -24,10 +25,10 @@ const auth = new Auth({
   storageKey: 'kakehashi.portal.token',
 });
 
-const pages = ['home', 'medicines', 'checkups', 'documents', 'access-log', 'consents', 'download'] as const;
+const pages = ['home', 'medicines', 'prescriptions', 'checkups', 'documents', 'access-log', 'consents', 'download'] as const;
 type Page = (typeof pages)[number];
 const navKeys: Record<Page, string> = {
-  home: 'navHome', medicines: 'navMedicines', checkups: 'navCheckups', documents: 'navDocuments', 'access-log': 'navAccessLog', consents: 'navConsents',
+  home: 'navHome', medicines: 'navMedicines', prescriptions: 'navPrescriptions', checkups: 'navCheckups', documents: 'navDocuments', 'access-log': 'navAccessLog', consents: 'navConsents',
   download: 'navDownload',
 };
 
@@ -80,6 +81,7 @@ export function Portal() {
           <SessionContext.Provider value={session}>
             {page === 'home' && <Home patientId={patientId} />}
             {page === 'medicines' && <Medicines patientId={patientId} />}
+            {page === 'prescriptions' && <Prescriptions />}
             {page === 'checkups' && <Checkups patientId={patientId} />}
             {page === 'documents' && <Documents patientId={patientId} />}
             {page === 'access-log' && <AccessLog />}

@@ -80,6 +80,36 @@ public sealed class PortalScreenTests(UiServerFixture server)
     }
 
     [Fact]
+    public async Task APatient_SeesTheirPrescriptions_WithTheExchangeNumberWhileOpen()
+    {
+        var insurer = await server.RegisterClientAsync("insurer-staff", "insurer");
+        using var insurerClient = server.CreateClient(insurer);
+        var patient = await Eligibility.EligibilityData.CreatePatientAsync(insurerClient, "1970-05-05");
+        var number = Eligibility.EligibilityData.NewNumber();
+        await insurerClient.CreateAsync(History.HistoryFixtures.Qualification(patient, insurer.OrganizationCode, "記号", number, "00"));
+        var prescriber = await server.RegisterClientAsync("doctor", "clinic");
+        using var doctor = server.CreateClient(prescriber);
+        var document = Prescriptions.PrescriptionData.Document(insurer.OrganizationCode, "記号", number, "00",
+            [new Prescriptions.PrescriptionData.Line(Prescriptions.PrescriptionData.Amlodipine, 28)], institution: prescriber.OrganizationCode);
+        var registered = await (await doctor.SendAsync(HttpMethod.Post, "/prescriptions?paper=true", document.ToJsonString(), mediaType: "application/json"))
+            .ExpectAsync(HttpStatusCode.Created);
+        var account = await server.CreateAccountAsync("patient", server.OperatorCode, patient);
+
+        var page = await UiSignIn.SignInAsync(server, account, "/portal/");
+        var violations = await WatchCspAsync(page);
+        await page.GetByRole(AriaRole.Link, new() { Name = "処方箋" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "わたしの処方箋" })).ToBeFocusedAsync();
+        var card = page.Locator("#prescription-list > li").First;
+        await Expect(card).ToContainTextAsync("未受付");
+        await Expect(card).ToContainTextAsync("ノルバスク錠２．５ｍｇ");
+        await Expect(card.Locator(".exchange-number")).ToHaveTextAsync((string)registered["exchangeNumber"]!);
+        await Expect(card).ToContainTextAsync(prescriber.OrganizationCode);
+        await UiArtifacts.ScreenshotAsync(page, "portal-prescriptions-phone");
+        Assert.Empty(violations);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task APatient_SeesTheirCheckupsAsCharts_ReadsTheirDocuments_AndDownloadsTheirOwnRecordOnly()
     {
         var patient = await UiData.PatientWithHistoryAsync(server);
