@@ -36,13 +36,8 @@ public sealed class DispensingCourseObserver(FhirSerializer serializer, DrugMast
             return;
         }
 
-        var concept = dispense.Medication as CodeableConcept;
-        var yj = concept?.Coding.FirstOrDefault(c => KnownPrescriptionSystems.IsYj(c.System))?.Code;
         var start = DayOf(dispense.WhenHandedOver ?? dispense.WhenPrepared) ?? DateOnly.FromDateTime(write.LastUpdated.ToOffset(JapanTime.Offset).DateTime);
-        var days = dispense.DaysSupply?.Value is { } value && dispense.DaysSupply.Code is "d" or null ? (int?)decimal.Round(value) : null;
-        var inpatient = dispense.Category?.Coding.Any(c => c.Code == "inpatient") == true;
-        var asNeeded = dispense.DosageInstruction.Any(d => d.AsNeeded is FhirBoolean { Value: true } or CodeableConcept);
-        var drug = new PrescribedDrug(1, yj, concept?.Text ?? concept?.Coding.FirstOrDefault()?.Display ?? yj ?? "", days, asNeeded, inpatient);
+        var drug = PrescribedDrug.FromDispense(1, dispense);
         var institution = dispense.Performer.Select(p => p.Actor?.Identifier).FirstOrDefault(i => i?.System == KnownJapanSystems.InstitutionCode)?.Value
                           ?? dispense.Meta?.Tag.FirstOrDefault(t => t.System == SqlAccessPredicate.AuthorTagSystem)?.Code
                           ?? "";

@@ -63,10 +63,11 @@ public static class PrescriptionAccess
         }
     }
 
-    private static string Institution(AccessContext caller) =>
+    /// <summary>The caller's institution code; refused for organizations that have none (insurers, the operator…).</summary>
+    internal static string Institution(AccessContext caller, string refusal = "Prescriptions are handled by medical institutions and pharmacies with an institution code.") =>
         caller.OrganizationCode is { } code && caller.OrganizationKind is { } kind && KnownOrganizationKinds.UsesInstitutionCode(kind)
             ? code
-            : throw Forbidden("Prescriptions are handled by medical institutions and pharmacies with an institution code.");
+            : throw Forbidden(refusal);
 
     private static FhirException Forbidden(string message) => new(HttpStatusCode.Forbidden, OperationOutcome.IssueType.Forbidden, message);
 }

@@ -149,7 +149,5 @@ public static class PrescriptionAdministration
     }
 
     private static string Institution(AccessContext caller) =>
-        caller.OrganizationCode is { } code && caller.OrganizationKind is { } kind && KnownOrganizationKinds.UsesInstitutionCode(kind)
-            ? code
-            : throw FhirException.Forbidden("Prescription settings belong to a medical institution or pharmacy.");
+        PrescriptionAccess.Institution(caller, "Prescription settings belong to a medical institution or pharmacy.");
 }

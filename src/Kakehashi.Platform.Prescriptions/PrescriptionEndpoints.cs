@@ -58,7 +58,7 @@ public static class PrescriptionEndpoints
         return Json(answer, StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, PrescriptionService service, PrescriptionStore store, PrescriptionJson json, PrescriptionClock clock, string? patient, string? issued, string? held)
+    private static async Task<IResult> ListAsync(HttpContext http, PrescriptionService service, PrescriptionStore store, PrescriptionClock clock, string? patient, string? issued, string? held)
     {
         var request = http.Guarded();
         var caller = request.Caller;
@@ -102,7 +102,7 @@ public static class PrescriptionEndpoints
         return Json(new JsonObject { ["items"] = items });
     }
 
-    private static async Task<IResult> ReadAsync(HttpContext http, string id, PrescriptionStore store, PrescriptionJson json, PrescriptionClock clock, Kakehashi.Fhir.Storage.IResourceStore resources)
+    private static async Task<IResult> ReadAsync(HttpContext http, string id, PrescriptionStore store, PrescriptionClock clock, Kakehashi.Fhir.Storage.IResourceStore resources)
     {
         var request = http.Guarded();
         var row = await store.FindAsync(id, null, http.RequestAborted) ?? throw FhirException.NotFound("No such prescription.");
@@ -169,7 +169,7 @@ public static class PrescriptionEndpoints
         return Retrieved(request, json, clock, retrieval);
     }
 
-    private static IResult Retrieved(GuardedRequest request, PrescriptionJson json, PrescriptionClock clock, Retrieval retrieval)
+    private static IResult Retrieved(GuardedRequest request, PrescriptionJson json, PrescriptionClock clock, CheckedPrescription retrieval)
     {
         request.AddPatientReference(retrieval.Prescription.PatientKey);
         var answer = PrescriptionJson.WithDocument(retrieval.Prescription, clock.Today);
@@ -177,7 +177,7 @@ public static class PrescriptionEndpoints
         return Json(answer);
     }
 
-    private static async Task<IResult> HandBackAsync(HttpContext http, string id, PrescriptionService service, PrescriptionJson json, PrescriptionClock clock)
+    private static async Task<IResult> HandBackAsync(HttpContext http, string id, PrescriptionService service, PrescriptionClock clock)
     {
         var request = http.Guarded();
         var row = await service.HandBackAsync(request.Caller, id, http.RequestAborted);
@@ -185,7 +185,7 @@ public static class PrescriptionEndpoints
         return Json(PrescriptionJson.Summary(row, clock.Today));
     }
 
-    private static async Task<IResult> CancelAsync(HttpContext http, string id, PrescriptionService service, PrescriptionJson json, PrescriptionClock clock)
+    private static async Task<IResult> CancelAsync(HttpContext http, string id, PrescriptionService service, PrescriptionClock clock)
     {
         var request = http.Guarded();
         var row = await service.CancelAsync(request.Caller, id, http.RequestAborted);

@@ -47,7 +47,7 @@ public sealed class PrescriptionService(
         return await checker.CheckAsync(caller, patient, document.Drugs, null, cancellationToken);
     }
 
-    public async Task<Registration> RegisterAsync(AccessContext caller, byte[] body, bool paper, CancellationToken cancellationToken)
+    public async Task<CheckedPrescription> RegisterAsync(AccessContext caller, byte[] body, bool paper, CancellationToken cancellationToken)
     {
         var institution = PrescriptionAccess.RequirePrescriber(caller);
         var bundle = ParseBundle(body);
@@ -74,11 +74,11 @@ public sealed class PrescriptionService(
             await transaction.CommitAsync(cancellationToken);
         }
 
-        return new Registration(row with { ExchangeNumber = number }, check);
+        return new CheckedPrescription(row with { ExchangeNumber = number }, check);
     }
 
     /// <summary>A pharmacy retrieves an open prescription by its exchange number and the insured person's card data, and holds it (受付済).</summary>
-    public async Task<Retrieval> RetrieveByNumberAsync(AccessContext caller, string exchangeNumber, InsuredNumber insured, CancellationToken cancellationToken)
+    public async Task<CheckedPrescription> RetrieveByNumberAsync(AccessContext caller, string exchangeNumber, InsuredNumber insured, CancellationToken cancellationToken)
     {
         var pharmacy = PrescriptionAccess.RequirePharmacist(caller);
         var holders = await qualifications.HoldersAsync(insured, cancellationToken);
@@ -92,7 +92,7 @@ public sealed class PrescriptionService(
     }
 
     /// <summary>A pharmacy the patient consented to at its card reader retrieves one of the patient's prescriptions by id.</summary>
-    public async Task<Retrieval> RetrieveByConsentAsync(AccessContext caller, string id, CancellationToken cancellationToken)
+    public async Task<CheckedPrescription> RetrieveByConsentAsync(AccessContext caller, string id, CancellationToken cancellationToken)
     {
         var pharmacy = PrescriptionAccess.RequirePharmacist(caller);
         var row = await prescriptions.FindAsync(id, null, cancellationToken) ?? throw FhirException.NotFound("No such prescription.");
@@ -187,7 +187,7 @@ public sealed class PrescriptionService(
 
         var now = clock.Now;
         var today = clock.Today;
-        var drugs = dispenses.Select((d, i) => DispensedDrug(i + 1, d)).ToList();
+        var drugs = dispenses.Select((d, i) => PrescribedDrug.FromDispense(i + 1, d)).ToList();
         var patientId = row.PatientKey["Patient/".Length..];
         var check = await checker.CheckAsync(caller, patientId, drugs, "Prescription/" + id, cancellationToken);
         var next = row.UsesDone + 1 < row.UsesAllowed ? PrescriptionWindows.Next(today, drugs.Max(d => d.Days ?? 0)) : ((DateOnly, DateOnly)?)null;
@@ -216,13 +216,13 @@ public sealed class PrescriptionService(
         return new Dispensing((await prescriptions.FindAsync(id, null, cancellationToken))!, ids, check);
     }
 
-    private async Task<Retrieval> AcceptAsync(AccessContext caller, string pharmacy, PrescriptionRow row, CancellationToken cancellationToken)
+    private async Task<CheckedPrescription> AcceptAsync(AccessContext caller, string pharmacy, PrescriptionRow row, CancellationToken cancellationToken)
     {
         var today = clock.Today;
         if (row.StoredStatus == PrescriptionStatus.Accepted && row.PharmacyCode == pharmacy)
         {
             // Retrieving again what one already holds (a reload of the screen) is not a conflict.
-            return new Retrieval(row, await CheckHeldAsync(caller, row, cancellationToken));
+            return new CheckedPrescription(row, await CheckHeldAsync(caller, row, cancellationToken));
         }
 
         await using (var transaction = await store.BeginTransactionAsync(cancellationToken))
@@ -237,7 +237,7 @@ public sealed class PrescriptionService(
         }
 
         var accepted = (await prescriptions.FindAsync(row.Id, null, cancellationToken))!;
-        return new Retrieval(accepted, await CheckHeldAsync(caller, accepted, cancellationToken));
+        return new CheckedPrescription(accepted, await CheckHeldAsync(caller, accepted, cancellationToken));
     }
 
     private async Task<CheckResult> CheckHeldAsync(AccessContext caller, PrescriptionRow row, CancellationToken cancellationToken)
@@ -353,14 +353,6 @@ public sealed class PrescriptionService(
         }
     }
 
-    private static PrescribedDrug DispensedDrug(int line, MedicationDispense dispense)
-    {
-        var concept = dispense.Medication as CodeableConcept;
-        var yj = concept?.Coding.FirstOrDefault(c => KnownPrescriptionSystems.IsYj(c.System))?.Code;
-        var days = dispense.DaysSupply?.Value is { } value ? (int?)decimal.Round(value) : null;
-        return new PrescribedDrug(line, yj, concept?.Text ?? concept?.Coding.FirstOrDefault()?.Display ?? yj ?? "", days, dispense.DosageInstruction.Any(d => d.AsNeeded is FhirBoolean { Value: true } or CodeableConcept), false);
-    }
-
     /// <summary>What the platform knows and the pharmacy's system need not repeat: whose, which prescription, by whom, when.</summary>
     private static void Prepare(MedicationDispense dispense, PrescriptionRow row, string pharmacy, DateTimeOffset now)
     {
@@ -378,8 +370,7 @@ public sealed class PrescriptionService(
     }
 }
 
-public sealed record Registration(PrescriptionRow Prescription, CheckResult Check);
-
-public sealed record Retrieval(PrescriptionRow Prescription, CheckResult Check);
+/// <summary>A prescription as it stands after a registration or a retrieval, with the check that ran.</summary>
+public sealed record CheckedPrescription(PrescriptionRow Prescription, CheckResult Check);
 
 public sealed record Dispensing(PrescriptionRow Prescription, IReadOnlyList<string> DispenseIds, CheckResult Check);
