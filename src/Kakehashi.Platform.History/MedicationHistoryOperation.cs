@@ -36,7 +36,7 @@ public sealed class MedicationHistoryOperation(HistoryAccess access, HistorySour
         return HistoryBundle.Render(request, Name, [.. entries.Select(e => (HistoryBundle.Urn(e.Source), (Resource)e.Entry))]);
     }
 
-    /// <summary>Who dispensed (performer's institution code, else the author tag the server stamped), when (Japan day) and what (drug codes).</summary>
+    /// <summary>Who dispensed (the author tag the server stamped, else the performer's institution code), when (Japan day) and what (drug codes).</summary>
     private async Task<DispensingRecord> DescribeAsync(MedicationDispense dispense, IResourceTransaction? transaction, CancellationToken cancellationToken)
     {
         var codings = dispense.Medication switch
@@ -49,8 +49,10 @@ public sealed class MedicationHistoryOperation(HistoryAccess access, HistorySour
             _ => [],
         };
 
-        string? institution = null;
-        foreach (var actor in dispense.Performer.Select(p => p.Actor).Where(a => a is not null))
+        // The author tag the server stamped is who wrote it; the performer is only the writer's
+        // claim, read when nobody authored it (the operator's own systems, the claim feed).
+        var institution = dispense.Meta?.Tag.FirstOrDefault(t => t.System == SqlAccessPredicate.AuthorTagSystem)?.Code;
+        foreach (var actor in institution is null ? dispense.Performer.Select(p => p.Actor).Where(a => a is not null) : [])
         {
             if (actor!.Identifier is { System: KnownHistorySystems.InstitutionCode, Value: { } code })
             {
@@ -67,7 +69,6 @@ public sealed class MedicationHistoryOperation(HistoryAccess access, HistorySour
             }
         }
 
-        institution ??= dispense.Meta?.Tag.FirstOrDefault(t => t.System == SqlAccessPredicate.AuthorTagSystem)?.Code;
         var day = JapanDates.DayOf(dispense.WhenHandedOver ?? dispense.WhenPrepared);
         return new DispensingRecord(dispense, institution, day, codings);
     }

@@ -38,8 +38,10 @@ public sealed class DispensingCourseObserver(FhirSerializer serializer, DrugMast
 
         var start = DayOf(dispense.WhenHandedOver ?? dispense.WhenPrepared) ?? DateOnly.FromDateTime(write.LastUpdated.ToOffset(JapanTime.Offset).DateTime);
         var drug = PrescribedDrug.FromDispense(1, dispense);
-        var institution = dispense.Performer.Select(p => p.Actor?.Identifier).FirstOrDefault(i => i?.System == KnownJapanSystems.InstitutionCode)?.Value
-                          ?? dispense.Meta?.Tag.FirstOrDefault(t => t.System == SqlAccessPredicate.AuthorTagSystem)?.Code
+        // The server-stamped author first: a performer is what the writer claims, and a claim of
+        // another institution would hide the course from that institution's check as its own.
+        var institution = dispense.Meta?.Tag.FirstOrDefault(t => t.System == SqlAccessPredicate.AuthorTagSystem)?.Code
+                          ?? dispense.Performer.Select(p => p.Actor?.Identifier).FirstOrDefault(i => i?.System == KnownJapanSystems.InstitutionCode)?.Value
                           ?? "";
         await MedicationCourses.ReplaceAsync(sql, source, write.ShardKey, institution, start, [drug], await masters.CurrentAsync(cancellationToken), null, cancellationToken);
     }

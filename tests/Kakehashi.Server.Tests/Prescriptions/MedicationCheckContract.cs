@@ -156,6 +156,21 @@ public abstract class MedicationCheckContract(ServerFixture server, ShiftedPresc
     }
 
     [Fact]
+    public async Task Check_NamesTheInstitutionThatWroteTheDispensing_NotTheOneItsPerformerClaims()
+    {
+        using var world = await SetUpAsync();
+        await TestConsents.GrantAsync(Server.Client, world.Patient, world.OtherPharmacyCode, "medication");
+        // The first pharmacy's record claims the second pharmacy dispensed it: it would hide from the
+        // second pharmacy's check as "its own" and blame it in everyone else's.
+        await DispensedAsync(world.Pharmacy, world.OtherPharmacyCode, world.Patient, Loxonin, 7, Today(Clock));
+
+        var check = await CheckAsync(world.OtherPharmacy, world.Document(new Line(LoxoprofenGeneric, 7)), world.Patient);
+        Assert.Equal(1, (int)check["duplicates"]!);
+        var implicated = Assert.Single(Issues(check))["implicated"]!.AsArray();
+        Assert.Equal(world.PharmacyCode, (string?)implicated[1]!["extension"]![0]!["valueIdentifier"]!["value"]);
+    }
+
+    [Fact]
     public async Task Check_DrugOutsideTheMaster_IsListedAsNotChecked()
     {
         using var world = await SetUpAsync();
