@@ -2,7 +2,9 @@ using System.Reflection;
 using System.Xml.Linq;
 using Kakehashi.Platform.Eligibility;
 using Kakehashi.Platform.History;
+using Kakehashi.Platform.Prescriptions;
 using Kakehashi.Platform.Security;
+using Kakehashi.Platform.Sharing;
 
 namespace Kakehashi.Server.Tests.Architecture;
 
@@ -42,6 +44,7 @@ public sealed class ProjectGraphTests
 
         Assert.Contains("Kakehashi.Platform.Eligibility", services);
         Assert.Contains("Kakehashi.Platform.History", services);
+        Assert.Contains("Kakehashi.Platform.Sharing", services);
         var violations = projects.SelectMany(p => Violations(
             Path.GetFileNameWithoutExtension(p),
             XDocument.Load(p).Descendants("ProjectReference").Select(r => Path.GetFileNameWithoutExtension((string)r.Attribute("Include")!.Value.Replace('\\', '/')))));
@@ -51,7 +54,8 @@ public sealed class ProjectGraphTests
     [Fact]
     public void CompiledAssemblies_ReferenceOnlyTheirLowerLayers()
     {
-        Assembly[] assemblies = [typeof(Kakehashi.Fhir.Storage.IResourceStore).Assembly, typeof(AccessPolicy).Assembly, typeof(EligibilityExtensions).Assembly, typeof(HistoryExtensions).Assembly];
+        Assembly[] assemblies = [typeof(Kakehashi.Fhir.Storage.IResourceStore).Assembly, typeof(AccessPolicy).Assembly, typeof(EligibilityExtensions).Assembly, typeof(HistoryExtensions).Assembly,
+            typeof(PrescriptionsExtensions).Assembly, typeof(SharingExtensions).Assembly];
 
         var violations = assemblies.SelectMany(a => Violations(
             a.GetName().Name!,
