@@ -23,4 +23,13 @@ public static class KnownJapanSystems
 
     /// <summary>The insured person's 枝番 on a Coverage (JP Core extension).</summary>
     public const string InsuredBranchExtension = "http://jpfhir.jp/fhir/core/Extension/StructureDefinition/JP_Coverage_InsuredPersonSubNumber";
+
+    /// <summary>JP-CLINS indications on a clinical item (電子カルテ情報共有サービス): long-term storage, not yet told, not provided.</summary>
+    public const string ClinicalIndication = "http://jpfhir.jp/fhir/clins/CodeSystem/JP_ehrshrs_indication";
+
+    /// <summary>未告知: the doctor has not yet told the patient of this diagnosis.</summary>
+    public const string NotYetTold = "UNINFORMED";
+
+    /// <summary>長期保存: kept beyond the 5-year retention.</summary>
+    public const string LongTermStorage = "LTS";
 }

@@ -33,7 +33,17 @@ public sealed record AccessRestriction
     /// they are the only ways.
     /// </summary>
     public IReadOnlyList<RelationshipRequirement> Relationships { get; init; } = [];
+
+    /// <summary>
+    /// Tags (<c>meta.tag</c> system and code) whose resources the caller never sees, whatever else
+    /// opens them: a diagnosis the doctor has not yet told the patient (未告知) is hidden from that
+    /// patient alone.
+    /// </summary>
+    public IReadOnlyList<HiddenTag> HiddenTags { get; init; } = [];
 }
+
+/// <summary>A <c>meta.tag</c> that hides a resource from the caller of an <see cref="AccessRestriction"/>.</summary>
+public sealed record HiddenTag(string System, string Code);
 
 /// <summary>
 /// Closed by default: patient data (a row whose <c>shard_key</c> is a patient's) of type T is

@@ -15,13 +15,24 @@ public sealed class AccessRestrictions(AccessPolicy policy, EmergencyAccessStore
 {
     private static readonly AccessRestriction NoPatientData = new() { PatientCompartments = [] };
 
+    /// <summary>
+    /// What the patient's own sight leaves out: a diagnosis flagged 未告知 (JP-CLINS
+    /// <c>JP_ehrshrs_indication|UNINFORMED</c>) by the doctor who has not told them yet.
+    /// </summary>
+    public static readonly IReadOnlyList<HiddenTag> HiddenFromPatients = [new(KnownJapanSystems.ClinicalIndication, KnownJapanSystems.NotYetTold)];
+
     private readonly ILookup<string, IRelationshipRule> rulesByKind = relationships.ToLookup(r => r.OrganizationKind);
 
     public async Task<CallerAccess> ForAsync(AccessContext caller, CancellationToken cancellationToken)
     {
         if (caller.Role == KnownRoles.Patient)
         {
-            return new CallerAccess(new AccessRestriction { PatientCompartments = ["Patient/" + caller.PatientId], CompartmentOnlyTypes = policy.StoredCompartmentTypes }, []);
+            return new CallerAccess(new AccessRestriction
+            {
+                PatientCompartments = ["Patient/" + caller.PatientId],
+                CompartmentOnlyTypes = policy.StoredCompartmentTypes,
+                HiddenTags = HiddenFromPatients,
+            }, []);
         }
 
         IReadOnlyList<RelationshipRequirement> related = caller is { OrganizationKind: { } kind, OrganizationCode: { } code }

@@ -39,8 +39,8 @@ public static class ConsentCategories
     /// </summary>
     public static string? OfView(string interaction)
     {
+        // The longest category the name starts with: clinical-items-… is not a "clinical" view.
         var name = interaction.TrimStart('$');
-        var dash = name.IndexOf('-', StringComparison.Ordinal);
-        return dash > 0 && All.Contains(name[..dash]) ? name[..dash] : null;
+        return All.Where(c => name.StartsWith(c + "-", StringComparison.Ordinal) || name == c).MaxBy(c => c.Length);
     }
 }

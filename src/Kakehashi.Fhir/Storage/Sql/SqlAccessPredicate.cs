@@ -46,6 +46,10 @@ public static class SqlAccessPredicate
             parts.Add(Related(restriction.Relationships, statement, alias));
         }
 
+        parts.AddRange(restriction.HiddenTags.Select(tag =>
+            $"NOT EXISTS (SELECT 1 FROM idx_token x WHERE x.resource_type = {alias}.resource_type AND x.id = {alias}.id"
+            + $" AND x.param = '_tag' AND x.system = {statement.Add(tag.System)} AND x.code = {statement.Add(tag.Code)})"));
+
         return parts.Count == 0 ? null : "(" + string.Join(" AND ", parts) + ")";
     }
 

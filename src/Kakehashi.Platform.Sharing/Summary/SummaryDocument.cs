@@ -1,0 +1,98 @@
+using Hl7.Fhir.Model;
+using Kakehashi.Platform.Sharing.ClinicalItems;
+
+namespace Kakehashi.Platform.Sharing.Summary;
+
+/// <summary>
+/// A summary as a FHIR <c>document</c> Bundle generated on demand: a Composition with one section
+/// per group of items (each section's narrative lists them in Japanese), the Patient, and the
+/// items themselves with their source institutions. Entries are addressed by stable
+/// <c>urn:uuid</c>s derived from the stored ids, so the same data gives the same document.
+/// </summary>
+public static class SummaryDocument
+{
+    public sealed record Section(string Title, string Code, IReadOnlyList<ClinicalItem> Items);
+
+    public static Bundle Build(string title, string typeCode, string typeDisplay, Patient patient, IReadOnlyList<Section> sections, DateTimeOffset now)
+    {
+        var patientUrl = Urn("Patient/" + patient.Id);
+        var composition = new Composition
+        {
+            Status = CompositionStatus.Final,
+            Type = new CodeableConcept("http://loinc.org", typeCode, typeDisplay),
+            Subject = new ResourceReference(patientUrl),
+            Date = now.ToOffset(JapanTime.Offset).ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture),
+            Author = [new ResourceReference { Display = "架け橋 全国医療情報プラットフォーム（電子カルテ情報共有サービス）" }],
+            Title = title,
+            Language = "ja",
+        };
+        var bundle = new Bundle
+        {
+            Type = Bundle.BundleType.Document,
+            Identifier = new Identifier("urn:ietf:rfc:3986", "urn:uuid:" + Guid.NewGuid()),
+            Timestamp = now,
+            Language = "ja",
+        };
+        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = Urn("Composition/" + title + "/" + patient.Id), Resource = composition });
+        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = patientUrl, Resource = patient });
+        foreach (var section in sections)
+        {
+            var part = new Composition.SectionComponent
+            {
+                Title = section.Title,
+                Code = new CodeableConcept(ClinicalItemKind.TagSystem, section.Code, section.Title),
+                Text = NarrativeOf(section),
+            };
+            if (section.Items.Count == 0)
+            {
+                part.EmptyReason = new CodeableConcept("http://terminology.hl7.org/CodeSystem/list-empty-reason", "nilknown", "なし");
+            }
+
+            foreach (var item in section.Items)
+            {
+                var url = Urn(item.Resource.TypeName + "/" + item.Resource.Id);
+                part.Entry.Add(new ResourceReference(url));
+                if (bundle.Entry.All(e => e.FullUrl != url))
+                {
+                    bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = url, Resource = item.Resource });
+                }
+            }
+
+            composition.Section.Add(part);
+        }
+
+        return bundle;
+    }
+
+    private static Narrative NarrativeOf(Section section)
+    {
+        var lines = section.Items.Select(i =>
+        {
+            var text = System.Security.SecurityElement.Escape(Describe(i));
+            var day = i.Day is { } d ? $"{d.Year}年{d.Month}月{d.Day}日 " : "";
+            var notice = i.NotYetTold ? "（未告知）" : "";
+            return $"<li>{day}{text}{notice}（{System.Security.SecurityElement.Escape(i.Source ?? "不明")}）</li>";
+        });
+        return new Narrative
+        {
+            Status = Narrative.NarrativeStatus.Generated,
+            Div = $"<div xmlns=\"http://www.w3.org/1999/xhtml\"><ul>{string.Concat(lines)}</ul></div>",
+        };
+    }
+
+    /// <summary>One line of text for an item: its name, and for a result its value.</summary>
+    public static string Describe(ClinicalItem item)
+    {
+        var name = item.Concept?.Text ?? item.Concept?.Coding.FirstOrDefault()?.Display ?? item.Concept?.Coding.FirstOrDefault()?.Code ?? "";
+        return item.Resource is Observation { Value: Quantity q } ? $"{name} {q.Value} {q.Unit}" : name;
+    }
+
+    /// <summary>A stable <c>urn:uuid</c> (name-based, version 5 layout) for an entry.</summary>
+    public static string Urn(string source)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(source));
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return "urn:uuid:" + new Guid(hash.AsSpan(0, 16), bigEndian: true);
+    }
+}
