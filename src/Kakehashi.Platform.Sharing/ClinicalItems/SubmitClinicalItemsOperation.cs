@@ -140,7 +140,8 @@ public sealed class SubmitClinicalItemsOperation(
         var query = parser.Parse(ClinicalItemKind.TypeOf(kind), [
             new("patient", patientKey),
             new("_tag", ClinicalItemKind.TagSystem + "|" + kind),
-            new("_tag", SqlAccessPredicate.AuthorTagSystem + "|" + institution)], lenient: false) with { Count = ClinicalItemsSubmission.MaxEntries * 4 };
+            new("_tag", SqlAccessPredicate.AuthorTagSystem + "|" + institution)], lenient: false) with
+        { Count = ClinicalItemsSubmission.MaxEntries * 4 };
         return [.. (await transaction.SearchAsync(query, cancellationToken)).Matches];
     }
 
