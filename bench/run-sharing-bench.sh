@@ -8,8 +8,8 @@
 # Settings (environment): PATIENTS (100000), INSTITUTIONS (10), YEARS (5), CONC (4) concurrent
 # callers, DUR (20s) per round, ROUNDS (2), PORT (8490), SKIP_BUILD=1.
 # The measured patient's history is submitted through the real API, one clinical-items Bundle per
-# institution per year. The population around it is one such patient (one institution, one year)
-# copied in SQL (bench/sharing/clone.py). Every measured request is a full HTTP request: token,
+# institution per year. The population around it is one lighter patient (one institution: 4
+# diagnoses, an allergy, 6 results, a prescription) copied in SQL (bench/sharing/clone.py). Every measured request is a full HTTP request: token,
 # role policy, consent or emergency grant, audit row, the item searches and the generated document.
 # Needs wrk, jq, openssl, python3, sqlite3 (SQLite) or the PostgreSQL server binaries.
 set -euo pipefail
@@ -95,7 +95,7 @@ patient() { fhir Patient "$op" <<<"{\"resourceType\":\"Patient\",\"name\":[{\"fa
 # Institution $2 submits year $3 (0 = this year) of patient $1's clinical items.
 submit() {
   local code=${CODES[$2]}
-  python3 bench/sharing/items.py --patient "$1" --institution "$code" --year "$3" --seed "$2" > "$TMP/items.json"
+  python3 bench/sharing/items.py --patient "$1" --institution "$code" --year "$3" --seed "$2" ${4:-} > "$TMP/items.json"
   local answer
   answer=$(curl -s -w " %{http_code}" -H "Authorization: Bearer ${TOKENS[$2]}" -H "Content-Type: application/fhir+json" -X POST "$B/fhir/Patient/$1/\$submit-clinical-items" --data-binary @"$TMP/items.json")
   [[ "$answer" == *" 200" || "$answer" == *" 201" ]] || { log "submission refused: ${answer:0:800}"; exit 1; }
@@ -109,7 +109,7 @@ log "submitted in $(( $(date +%s) - start )) s: $(curl -s -H "Authorization: Bea
 
 log "the population: one patient of one institution's year, copied to $PATIENTS patients"
 tpl=$(patient 背景)
-submit "$tpl" 1 0
+submit "$tpl" 1 0 --light
 start=$(date +%s)
 if [[ "$STORE" == postgres ]]; then
   "${PSQL[@]}" -d kakehashi_bench -At -F $'\t' -c "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' AND (table_name IN ('resources', 'resource_versions', 'contained_resources') OR table_name LIKE 'idx\_%') ORDER BY table_name, ordinal_position" \

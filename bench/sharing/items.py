@@ -3,7 +3,8 @@
 
     items.py --patient ID --institution CODE --year Y --seed S > bundle.json
 
-Year 0 is the last twelve months. Built from the JP-CLINS examples the tests carry
+Year 0 is the last twelve months. --light: one result per test and one prescription (the
+population's patient, copied in SQL). Built from the JP-CLINS examples the tests carry
 (tests/data/jpdata/examples/jp-clins), changed in memory only: per year 4 results of each of 6
 lab tests, 4 prescriptions; every submission carries the institution's 4 diagnoses (diagnoses are a
 full replacement per sender) and its allergy.
@@ -47,6 +48,7 @@ def main():
     a.add_argument("--institution", required=True)
     a.add_argument("--year", type=int, default=0)
     a.add_argument("--seed", type=int, default=1)
+    a.add_argument("--light", action="store_true", help="one result per test and one prescription: the copied population's patient")
     args = a.parse_args()
     rnd = random.Random(args.seed * 1000 + args.year)
     today = (datetime.datetime.utcnow() + datetime.timedelta(hours=9)).date()
@@ -64,7 +66,8 @@ def main():
     entries.append(allergy)
 
     lab = load("Observation-Example-JP-Obs-LabResult-eCS-K.json")
-    for q in range(4):
+    quarters = 1 if args.light else 4
+    for q in range(quarters):
         day = today - datetime.timedelta(days=365 * args.year + 90 * q + rnd.randint(0, 20))
         for jlac, name, unit, typical in LABS:
             o = stamp(copy.deepcopy(lab), args.institution, f"lab-{args.year}-{q}-{jlac}", "subject", args.patient)
@@ -76,7 +79,7 @@ def main():
             entries.append(o)
 
     prescription = load("MedicationRequest-Example-JP-MedReq-PO-SID-28days.json")
-    for q in range(4):
+    for q in range(quarters):
         day = today - datetime.timedelta(days=365 * args.year + 90 * q)
         m = stamp(copy.deepcopy(prescription), args.institution, f"rx-{args.year}-{q}", "subject", args.patient)
         m["authoredOn"] = f"{day.isoformat()}T10:00:00+09:00"

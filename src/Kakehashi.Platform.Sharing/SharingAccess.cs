@@ -33,7 +33,7 @@ public enum SharingViewer
 /// </summary>
 public sealed class SharingAccess(AccessPolicy policy, ConsentGrantLookup consents, TimeProvider time)
 {
-    private static readonly string[] ItemTypes = ["Condition", "Observation", "AllergyIntolerance"];
+    private static readonly string[] ItemTypes = ["Condition", "Observation", "AllergyIntolerance", "MedicationRequest"];
 
     public async Task<SharingViewer> AuthorizeAsync(OperationRequest request, string patientId, string view, CancellationToken cancellationToken)
     {
