@@ -306,7 +306,7 @@ log "dotnet test exited with $TEST_RC"
 
 # ---- the prescription benchmark, as a smoke ------------------------------------
 # bench/run-prescription-bench.sh measures the check at 10 M records by hand (docs/performance.md);
-# here it runs at a tiny scale so that it keeps working. One test; a full run only (no filter).
+# here it runs at a tiny scale so that it keeps working. One test each; a full run only (no filter).
 BENCH_PASSED=0 BENCH_FAILED=0
 if [[ $# -eq 0 ]]; then
   bench_missing=()
@@ -332,6 +332,22 @@ if [[ $# -eq 0 ]]; then
     BENCH_FAILED=1
     log "the prescription benchmark's smoke failed (exit $BENCH_RC):"
     tail -n 20 "$BENCH_LOG" >&2
+  fi
+
+  # bench/run-sharing-bench.sh: the patient and emergency summaries inside a copied population.
+  SHARING_LOG="$TMP_ROOT/sharing-bench.log"
+  log "bench/run-sharing-bench.sh sqlite (smoke: 300 patients, 2 institutions, 1 year, 2 s)"
+  set +e
+  PATIENTS=300 INSTITUTIONS=2 YEARS=1 DUR=2s ROUNDS=1 PORT=8491 SKIP_BUILD=1 timeout 600 bench/run-sharing-bench.sh sqlite >"$SHARING_LOG" 2>&1
+  SHARING_RC=$?
+  set -e
+  if [[ $SHARING_RC -eq 0 ]] && [[ $(grep -c 'summary round .*(non-2xx 0)' "$SHARING_LOG") -eq 2 ]]; then
+    BENCH_PASSED=$((BENCH_PASSED + 1))
+    grep -E 'summary round' "$SHARING_LOG" | sed 's/^/[test.sh]   /' >&2
+  else
+    BENCH_FAILED=$((BENCH_FAILED + 1))
+    log "the sharing benchmark's smoke failed (exit $SHARING_RC):"
+    tail -n 20 "$SHARING_LOG" >&2
   fi
 fi
 
