@@ -1,6 +1,7 @@
 using Kakehashi.Fhir.Interactions;
 using Kakehashi.Fhir.Storage.Sql;
 using Kakehashi.Platform.Sharing.ClinicalItems;
+using Kakehashi.Platform.Sharing.Documents;
 using Kakehashi.Platform.Sharing.Summary;
 
 namespace Kakehashi.Platform.Sharing;
@@ -16,6 +17,7 @@ public static class SharingExtensions
         var services = builder.Services;
         services.AddSingleton(new SchemaModule("sharing", typeof(SharingExtensions).Assembly));
         services.AddOptions<SharingOptions>().Bind(builder.Configuration.GetSection(SharingOptions.Section));
+        services.AddSharingDocuments();
         services.AddSingleton<ViewingWindows>();
         services.AddSingleton<SharingAccess>();
         services.AddSingleton<ClinicalItemsSubmission>();
@@ -25,9 +27,13 @@ public static class SharingExtensions
         services.AddSingleton<IFhirOperation, ClinicalItemsOperation>();
         services.AddSingleton<IFhirOperation, PatientSummaryOperation>();
         services.AddSingleton<IFhirOperation, EmergencySummaryOperation>();
-        services.AddSingleton<IFhirOperation, PurgeClinicalItemsOperation>();
+        services.AddSingleton<IFhirOperation, SharingRetentionOperation>();
         return builder;
     }
 
-    public static WebApplication MapSharing(this WebApplication app) => app;
+    public static WebApplication MapSharing(this WebApplication app)
+    {
+        app.MapSharingDocuments();
+        return app;
+    }
 }

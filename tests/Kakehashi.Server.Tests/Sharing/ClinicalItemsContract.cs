@@ -285,16 +285,17 @@ public abstract class ClinicalItemsContract(ServerFixture server)
         var before = await (await Operator.GetAsync($"Observation?patient=Patient/{world.Patient}")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(2, before["entry"]!.AsArray().Count);
 
-        var dry = await (await Operator.SendAsync(HttpMethod.Post, "$purge-clinical-items", """{"resourceType":"Parameters","parameter":[{"name":"dryRun","valueBoolean":true}]}""")).ExpectAsync(HttpStatusCode.OK);
+        var dry = await (await Operator.SendAsync(HttpMethod.Post, "$sharing-retention", """{"resourceType":"Parameters","parameter":[{"name":"dryRun","valueBoolean":true}]}""")).ExpectAsync(HttpStatusCode.OK);
         Assert.True(Count(dry, "expired-lab") >= 1);
+        Assert.True(Count(dry, "expired-documents") >= 0);
         Assert.Equal(2, (await (await Operator.GetAsync($"Observation?patient=Patient/{world.Patient}")).ExpectAsync(HttpStatusCode.OK))["entry"]!.AsArray().Count);
 
-        await (await Operator.SendAsync(HttpMethod.Post, "$purge-clinical-items", """{"resourceType":"Parameters","parameter":[{"name":"dryRun","valueBoolean":false}]}""")).ExpectAsync(HttpStatusCode.OK);
+        await (await Operator.SendAsync(HttpMethod.Post, "$sharing-retention", """{"resourceType":"Parameters","parameter":[{"name":"dryRun","valueBoolean":false}]}""")).ExpectAsync(HttpStatusCode.OK);
         var after = await (await Operator.GetAsync($"Observation?patient=Patient/{world.Patient}")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("kept", (string?)Assert.Single(after["entry"]!.AsArray())!["resource"]!["identifier"]!.AsArray().Last()!["value"]);
         Assert.Equal(["脂質異常症"], (await ItemsAsync(world.Viewer, world.Patient, "diagnosis")).Select(Name));
 
-        await (await world.Viewer.SendAsync(HttpMethod.Post, "$purge-clinical-items", """{"resourceType":"Parameters","parameter":[{"name":"dryRun","valueBoolean":false}]}""")).ExpectOutcomeAsync(HttpStatusCode.Forbidden);
+        await (await world.Viewer.SendAsync(HttpMethod.Post, "$sharing-retention", """{"resourceType":"Parameters","parameter":[{"name":"dryRun","valueBoolean":false}]}""")).ExpectOutcomeAsync(HttpStatusCode.Forbidden);
     }
 }
 

@@ -6,21 +6,25 @@ using Kakehashi.Fhir.Interactions;
 using Kakehashi.Fhir.Search;
 using Kakehashi.Fhir.Security;
 using Kakehashi.Fhir.Storage;
+using Kakehashi.Fhir.Storage.Sql;
 using Kakehashi.Platform.Security;
+using Kakehashi.Platform.Sharing.ClinicalItems;
+using Kakehashi.Platform.Sharing.Documents;
 
-namespace Kakehashi.Platform.Sharing.ClinicalItems;
+namespace Kakehashi.Platform.Sharing;
 
 /// <summary>
-/// <c>POST $purge-clinical-items[?dryRun=true]</c>: the retention job. Deletes, through the resource
+/// <c>POST $sharing-retention</c> (Parameters <c>dryRun</c>): the retention job of EHR information
+/// sharing. Removes the documents whose retention ended (<see cref="DocumentRetention"/>) and deletes, through the resource
 /// service (so every deletion is versioned and indexed like any other), the clinical items whose
 /// retention has passed (<see cref="ViewingWindows.Expired"/>: five years from their day, a
 /// diagnosis five years after it ended, never a long-term (LTS) item), at most
 /// <see cref="MaxPerRun"/> per call (<c>more</c> says to call again). A dry run counts only. The
 /// operator's systems and security administrators run it; the access guard audits each call.
 /// </summary>
-public sealed class PurgeClinicalItemsOperation(IResourceStore store, ResourceService resources, SearchQueryParser parser, FhirSerializer serializer, ViewingWindows windows) : IFhirOperation
+public sealed class SharingRetentionOperation(IResourceStore store, ResourceService resources, SearchQueryParser parser, FhirSerializer serializer, ViewingWindows windows, TimeProvider time) : IFhirOperation
 {
-    public const string OperationName = "purge-clinical-items";
+    public const string OperationName = "sharing-retention";
 
     public const int MaxPerRun = 10_000;
 
@@ -30,7 +34,7 @@ public sealed class PurgeClinicalItemsOperation(IResourceStore store, ResourceSe
 
     public OperationAccess Access => OperationAccess.Administrative;
 
-    public string Definition => "http://kakehashi.jp/fhir/OperationDefinition/purge-clinical-items";
+    public string Definition => "http://kakehashi.jp/fhir/OperationDefinition/sharing-retention";
 
     public bool IsIdempotent => false;
 
@@ -90,10 +94,11 @@ public sealed class PurgeClinicalItemsOperation(IResourceStore store, ResourceSe
             expired = expired[..MaxPerRun];
         }
 
-        if (!dryRun && expired.Count > 0)
+        int documents;
+        await using (var transaction = await store.BeginTransactionAsync(cancellationToken))
         {
-            await using var transaction = await store.BeginTransactionAsync(cancellationToken);
-            foreach (var (_, type, id) in expired)
+            documents = await DocumentRetention.PurgeExpiredAsync(transaction.Sql(), time.GetUtcNow(), dryRun, cancellationToken);
+            foreach (var (_, type, id) in dryRun ? [] : expired)
             {
                 await resources.DeleteAsync(type, id, null, transaction, cancellationToken);
             }
@@ -109,6 +114,7 @@ public sealed class PurgeClinicalItemsOperation(IResourceStore store, ResourceSe
             result.Add(dryRun ? "expired-" + kind : "purged-" + kind, new Integer(expired.Count(e => e.Kind == kind)));
         }
 
+        result.Add(dryRun ? "expired-documents" : "purged-documents", new Integer(documents));
         result.Add("more", new FhirBoolean(more));
         return new FhirResponse { Resource = result };
     }
