@@ -13,6 +13,7 @@ public static class HistoryExtensions
         services.AddSingleton<ProcedureMaster>();
         services.AddSingleton<TreatmentClassifier>();
         services.AddSingleton<HistoryAccess>();
+        services.AddSingleton<Kakehashi.Platform.Services.ICheckupReportRegistry, CheckupReportRegistry>();
         services.AddSingleton<HistorySources>();
         services.AddSingleton<CheckupStore>();
         services.AddSingleton<IResourceWriteInterceptor, ClaimFeedInterceptor>();

@@ -1,4 +1,5 @@
 using Kakehashi.Fhir.Storage.Sql;
+using Kakehashi.Platform.Sharing.Documents;
 
 namespace Kakehashi.Platform.Sharing;
 
@@ -13,8 +14,13 @@ public static class SharingExtensions
         var services = builder.Services;
         services.AddSingleton(new SchemaModule("sharing", typeof(SharingExtensions).Assembly));
         services.AddOptions<SharingOptions>().Bind(builder.Configuration.GetSection(SharingOptions.Section));
+        services.AddSharingDocuments();
         return builder;
     }
 
-    public static WebApplication MapSharing(this WebApplication app) => app;
+    public static WebApplication MapSharing(this WebApplication app)
+    {
+        app.MapSharingDocuments();
+        return app;
+    }
 }

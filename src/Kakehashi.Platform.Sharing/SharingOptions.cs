@@ -4,4 +4,7 @@ namespace Kakehashi.Platform.Sharing;
 public sealed class SharingOptions
 {
     public const string Section = "Kakehashi:Sharing";
+
+    /// <summary>The shared documents (<c>Kakehashi:Sharing:Documents</c>).</summary>
+    public Documents.DocumentOptions Documents { get; set; } = new();
 }
