@@ -1,4 +1,5 @@
 using Kakehashi.Fhir.Storage.Sql;
+using Kakehashi.Platform.Sharing.ClinicalItems;
 
 namespace Kakehashi.Platform.Sharing;
 
@@ -13,6 +14,7 @@ public static class SharingExtensions
         var services = builder.Services;
         services.AddSingleton(new SchemaModule("sharing", typeof(SharingExtensions).Assembly));
         services.AddOptions<SharingOptions>().Bind(builder.Configuration.GetSection(SharingOptions.Section));
+        builder.AddSharingClinicalItems();
         return builder;
     }
 
