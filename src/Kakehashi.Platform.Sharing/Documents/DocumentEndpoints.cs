@@ -19,6 +19,7 @@ public static class DocumentEndpoints
     public static void MapDocumentEndpoints(this RouteGroupBuilder group)
     {
         group.MapPost("/documents", SubmitAsync).RequireAccess(EndpointAccess.ForRoles("document-submit", "C", "submit shared documents", Senders));
+        group.MapPost("/referrals", ReferralForm.SubmitAsync).RequireAccess(EndpointAccess.ForRoles("document-submit", "C", "write referral letters", KnownRoles.Doctor, KnownRoles.Dentist));
         group.MapGet("/inbox", InboxAsync).RequireAccess(EndpointAccess.ForRoles("document-inbox", "R", "list the document inbox", Staff));
         group.MapGet("/sent", SentAsync).RequireAccess(EndpointAccess.ForRoles("document-sent", "R", "list sent documents", Senders));
         group.MapGet("/documents/{id}", ReadAsync).RequireAccess(EndpointAccess.ForRoles("document-read", "R", "read shared documents", Readers));

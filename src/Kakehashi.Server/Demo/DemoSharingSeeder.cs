@@ -17,9 +17,12 @@ public static class DemoSharingSeeder
 {
     private const string YamadaIdentifier = "urn:oid:1.2.392.100495.20.3.51.11311234569|00000001";
 
-    public static async Task SeedDemoSharingAsync(this WebApplication app)
+    public static Task SeedDemoSharingAsync(this WebApplication app) => SeedAsync(app.Services, app.Logger);
+
+    /// <summary>Seeds what is missing; run again (every start does) it changes nothing.</summary>
+    public static async Task SeedAsync(IServiceProvider services, ILogger logger)
     {
-        if (!app.Services.GetRequiredService<IOptions<KakehashiOptions>>().Value.SeedDemoData)
+        if (!services.GetRequiredService<IOptions<KakehashiOptions>>().Value.SeedDemoData)
         {
             return;
         }
@@ -32,13 +35,13 @@ public static class DemoSharingSeeder
             OrganizationCode = DemoStaffSeeder.ClinicCode,
             OrganizationKind = KnownOrganizationKinds.Clinic,
         };
-        var documents = app.Services.GetRequiredService<DocumentService>();
+        var documents = services.GetRequiredService<DocumentService>();
         if ((await documents.SentAsync(clinicDoctor, CancellationToken.None)).Count > 0)
         {
             return;
         }
 
-        var patient = await FindPatientAsync(app.Services.GetRequiredService<FhirDispatcher>());
+        var patient = await FindPatientAsync(services.GetRequiredService<FhirDispatcher>());
         if (patient is null)
         {
             return;
@@ -49,7 +52,7 @@ public static class DemoSharingSeeder
         using var buffer = new MemoryStream();
         await stream.CopyToAsync(buffer);
         await documents.SubmitAsync(clinicDoctor, patient, null, buffer.ToArray(), CancellationToken.None);
-        app.Logger.LogInformation("Demo data: a referral letter for the demo hospital's document inbox");
+        logger.LogInformation("Demo data: a referral letter for the demo hospital's document inbox");
     }
 
     private static async Task<string?> FindPatientAsync(FhirDispatcher dispatcher)

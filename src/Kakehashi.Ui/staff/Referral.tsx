@@ -15,35 +15,34 @@ import { Details, ErrorBox } from '../lib/ui';
 import { PatientForm, WithPatient } from './patientParts';
 
 interface Draft {
-  recipientCode: string; recipientName: string; department: string; doctor: string;
-  purpose: string; diagnoses: string; course: string; medications: string; remarks: string;
+  recipientInstitution: string; recipientInstitutionName: string; recipientDepartment: string; recipientDoctor: string;
+  purpose: string; diagnoses: string; clinicalCourse: string; medications: string; remarks: string;
 }
 
-const empty: Draft = { recipientCode: '', recipientName: '', department: '', doctor: '', purpose: '', diagnoses: '', course: '', medications: '', remarks: '' };
-const fields: readonly (keyof Draft)[] = ['recipientCode', 'recipientName', 'department', 'doctor', 'purpose', 'diagnoses', 'course', 'medications', 'remarks'];
-const multiline = new Set<keyof Draft>(['purpose', 'diagnoses', 'course', 'medications', 'remarks']);
+const empty: Draft = { recipientInstitution: '', recipientInstitutionName: '', recipientDepartment: '', recipientDoctor: '', purpose: '', diagnoses: '', clinicalCourse: '', medications: '', remarks: '' };
+const fields: readonly (keyof Draft)[] = ['recipientInstitution', 'recipientInstitutionName', 'recipientDepartment', 'recipientDoctor', 'purpose', 'diagnoses', 'clinicalCourse', 'medications', 'remarks'];
+const multiline = new Set<keyof Draft>(['purpose', 'diagnoses', 'clinicalCourse', 'medications', 'remarks']);
 const errorPatterns = [
-  { pattern: /institution (code|number)|10 digits/i, key: 'sh.error.recipientCode' },
+  { pattern: /institution (code|number)|10 digits/i, key: 'sh.error.recipientInstitution' },
   { pattern: /purpose/i, key: 'sh.error.purpose' },
 ];
 
 const lines = (text: string) => text.split('\n').map(l => l.trim()).filter(Boolean);
 
-/** The JSON the referral endpoint takes (docs/sharing.md). */
+/** The JSON POST /sharing/referrals takes (plain fields the server composes into a JP_Bundle_eReferral). */
 export function referralBody(patientId: string, draft: Draft, code: string) {
+  const optional = (value: string) => value.trim() || undefined;
   return {
     patient: patientId,
-    recipient: {
-      institutionCode: code,
-      ...(draft.recipientName.trim() ? { name: draft.recipientName.trim() } : {}),
-      ...(draft.department.trim() ? { department: draft.department.trim() } : {}),
-      ...(draft.doctor.trim() ? { doctor: draft.doctor.trim() } : {}),
-    },
+    recipientInstitution: code,
+    recipientInstitutionName: optional(draft.recipientInstitutionName),
+    recipientDepartment: optional(draft.recipientDepartment),
+    recipientDoctor: optional(draft.recipientDoctor),
     purpose: draft.purpose.trim(),
-    diagnoses: lines(draft.diagnoses).map(text => ({ text })),
-    course: draft.course.trim(),
-    medications: lines(draft.medications).map(text => ({ text })),
-    remarks: draft.remarks.trim(),
+    diagnoses: lines(draft.diagnoses),
+    clinicalCourse: optional(draft.clinicalCourse),
+    medications: optional(lines(draft.medications).join('\n')),
+    remarks: optional(draft.remarks),
   };
 }
 
@@ -66,8 +65,8 @@ function ReferralForm({ patientId }: { patientId: string }) {
   const submit = (event: TargetedEvent<HTMLFormElement>) => {
     event.preventDefault();
     void run(async signal => {
-      const code = institutionCode(draft.recipientCode);
-      if (!code) throw localError('recipientCode', 'The recipient institution code has 10 digits.');
+      const code = institutionCode(draft.recipientInstitution);
+      if (!code) throw localError('recipientInstitution', 'The recipient institution code has 10 digits.');
       if (!draft.purpose.trim()) throw localError('purpose', 'The purpose is required.', 'required');
       return api.send<DocumentMetadata>('/sharing/referrals', { method: 'POST', signal, body: referralBody(patientId, draft, code) });
     });
@@ -92,11 +91,11 @@ function ReferralForm({ patientId }: { patientId: string }) {
     <form noValidate id="referral-form" onSubmit={submit}>
       {fields.map(field => (
         <p key={field}>
-          <label for={field}>{i18n.t(`sh.field.${field}`)}{(field === 'recipientCode' || field === 'purpose') && <span class="required">{i18n.t('sh.required')}</span>}</label>
+          <label for={field}>{i18n.t(`sh.field.${field}`)}{(field === 'recipientInstitution' || field === 'purpose') && <span class="required">{i18n.t('sh.required')}</span>}</label>
           {multiline.has(field)
-            ? <textarea id={field} name={field} rows={field === 'course' ? 5 : 3} value={draft[field]} aria-invalid={failedField === field ? 'true' : undefined}
+            ? <textarea id={field} name={field} rows={field === 'clinicalCourse' ? 5 : 3} value={draft[field]} aria-invalid={failedField === field ? 'true' : undefined}
                 onInput={e => setDraft({ ...draft, [field]: e.currentTarget.value })} />
-            : <input id={field} name={field} autocomplete="off" value={draft[field]} inputMode={field === 'recipientCode' ? 'numeric' : undefined}
+            : <input id={field} name={field} autocomplete="off" value={draft[field]} inputMode={field === 'recipientInstitution' ? 'numeric' : undefined}
                 aria-invalid={failedField === field ? 'true' : undefined} onInput={e => setDraft({ ...draft, [field]: e.currentTarget.value })} />}
           {i18n.has(`sh.help.${field}`) && <small>{i18n.t(`sh.help.${field}`)}</small>}
         </p>
