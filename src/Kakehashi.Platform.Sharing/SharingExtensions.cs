@@ -1,9 +1,6 @@
 using Kakehashi.Fhir.Storage.Sql;
-<<<<<<< .merge_file_mgljlW
-using Kakehashi.Platform.Sharing.Documents;
-=======
 using Kakehashi.Platform.Sharing.ClinicalItems;
->>>>>>> .merge_file_1JZKxv
+using Kakehashi.Platform.Sharing.Documents;
 
 namespace Kakehashi.Platform.Sharing;
 
@@ -18,11 +15,8 @@ public static class SharingExtensions
         var services = builder.Services;
         services.AddSingleton(new SchemaModule("sharing", typeof(SharingExtensions).Assembly));
         services.AddOptions<SharingOptions>().Bind(builder.Configuration.GetSection(SharingOptions.Section));
-<<<<<<< .merge_file_mgljlW
         services.AddSharingDocuments();
-=======
         builder.AddSharingClinicalItems();
->>>>>>> .merge_file_1JZKxv
         return builder;
     }
 
