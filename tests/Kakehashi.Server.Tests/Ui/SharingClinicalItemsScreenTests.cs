@@ -87,13 +87,19 @@ public sealed class SharingClinicalItemsScreenTests(UiServerFixture server) : IC
         static JsonObject Entry(JsonObject resource) => new() { ["resource"] = resource, ["search"] = new JsonObject { ["mode"] = "match" } };
         static JsonObject Condition(string id, string text, string date, JsonObject source, bool uninformed = false) => new()
         {
-            ["resourceType"] = "Condition", ["id"] = id, ["code"] = new JsonObject { ["text"] = text }, ["recordedDate"] = date,
+            ["resourceType"] = "Condition",
+            ["id"] = id,
+            ["code"] = new JsonObject { ["text"] = text },
+            ["recordedDate"] = date,
             ["extension"] = new JsonArray(source),
             ["meta"] = uninformed ? new JsonObject { ["tag"] = new JsonArray(new JsonObject { ["system"] = "http://jpfhir.jp/fhir/clins/CodeSystem/JP_ehrshrs_indication", ["code"] = "UNINFORMED" }) } : new JsonObject(),
         };
         static JsonObject HbA1c(string id, string date, double value) => new()
         {
-            ["resourceType"] = "Observation", ["id"] = id, ["status"] = "final", ["effectiveDateTime"] = date,
+            ["resourceType"] = "Observation",
+            ["id"] = id,
+            ["status"] = "final",
+            ["effectiveDateTime"] = date,
             ["category"] = new JsonArray(new JsonObject { ["coding"] = new JsonArray(new JsonObject { ["code"] = "laboratory" }) }),
             ["code"] = new JsonObject { ["coding"] = new JsonArray(new JsonObject { ["system"] = "urn:oid:1.2.392.200119.4.504", ["code"] = "3D046000001906202" }), ["text"] = "HbA1c" },
             ["valueQuantity"] = new JsonObject { ["value"] = value, ["unit"] = "%" },
@@ -102,7 +108,8 @@ public sealed class SharingClinicalItemsScreenTests(UiServerFixture server) : IC
         };
         return new JsonObject
         {
-            ["resourceType"] = "Bundle", ["type"] = "searchset",
+            ["resourceType"] = "Bundle",
+            ["type"] = "searchset",
             ["entry"] = new JsonArray(
                 Entry(Condition("d1", "2型糖尿病", "2025-04-10", Source(Hospital, "架け橋デモ病院"))),
                 Entry(Condition("d2", "膵癌", "2026-10-20", Source(Clinic, "架け橋デモクリニック"), uninformed: true)),
@@ -113,7 +120,11 @@ public sealed class SharingClinicalItemsScreenTests(UiServerFixture server) : IC
                 Entry(HbA1c("l3", "2026-11-02", 7.4)),
                 Entry(new JsonObject
                 {
-                    ["resourceType"] = "MedicationRequest", ["id"] = "m1", ["status"] = "active", ["intent"] = "order", ["authoredOn"] = "2026-11-02",
+                    ["resourceType"] = "MedicationRequest",
+                    ["id"] = "m1",
+                    ["status"] = "active",
+                    ["intent"] = "order",
+                    ["authoredOn"] = "2026-11-02",
                     ["medicationCodeableConcept"] = new JsonObject { ["text"] = "メトホルミン塩酸塩錠250mg" },
                     ["dosageInstruction"] = new JsonArray(new JsonObject { ["text"] = "1回1錠 1日2回朝夕食後" }),
                     ["extension"] = new JsonArray(Source(Hospital, "架け橋デモ病院")),
