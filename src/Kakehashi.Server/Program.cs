@@ -53,6 +53,7 @@ await app.InitializeSecurityAsync();
 await app.InitializeUiAsync();
 await app.SeedDemoDataAsync();
 await app.SeedDemoStaffAsync();
+await app.SeedDemoSharingAsync();
 app.MapKakehashiSecurity();
 app.MapFhir();
 app.MapEligibility();

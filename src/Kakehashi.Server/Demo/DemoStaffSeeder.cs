@@ -22,6 +22,9 @@ public static class DemoStaffSeeder
 
     public const string DentalClinicCode = "1313123455";
 
+    /// <summary>架け橋デモクリニック: the sender of the demo referral letter (no accounts).</summary>
+    public const string ClinicCode = "1317654323";
+
     public const string PharmacyCode = "1314123454";
 
     /// <summary>The demo population's 協会けんぽ 兵庫支部, insurer of the demo patient.</summary>
@@ -34,6 +37,7 @@ public static class DemoStaffSeeder
     [
         new(HospitalCode, KnownOrganizationKinds.Hospital, "架け橋デモ病院"),
         new(DentalClinicCode, KnownOrganizationKinds.DentalClinic, "架け橋デモ歯科"),
+        new(ClinicCode, KnownOrganizationKinds.Clinic, "架け橋デモクリニック"),
         new(PharmacyCode, KnownOrganizationKinds.Pharmacy, "架け橋デモ薬局"),
         new(InsurerCode, KnownOrganizationKinds.Insurer, "全国健康保険協会兵庫支部"),
         new("131011", KnownOrganizationKinds.Municipality, "架け橋デモ市"),

@@ -3,7 +3,8 @@
 // every chart, and the canvas carries a text summary for screen readers.
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import { useEffect, useRef } from 'preact/hooks';
-import { formatDate } from './format';
+import type { Observation } from './fhirTypes';
+import { concept, formatDate } from './format';
 import { useI18n } from './i18n';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
@@ -48,5 +49,41 @@ export function TrendChart({ id, title, unit, points, low, high }: {
       <figcaption id={`${id}-caption`}>{title}</figcaption>
       <div class="chart-box"><canvas ref={canvas} id={id} role="img" aria-label={summary} /></div>
     </figure>
+  );
+}
+
+export interface Series {
+  key: string;
+  title: string;
+  unit: string;
+  points: TrendPoint[];
+  low?: number | undefined;
+  high?: number | undefined;
+}
+
+/** Numeric results grouped by their code, each dated by its own time or its report's. */
+export function seriesOf(observations: { observation: Observation; date: string | undefined }[]): Series[] {
+  const byCode = new Map<string, Series>();
+  for (const { observation: o, date } of observations) {
+    const value = o.valueQuantity?.value;
+    if (value === undefined || !date) continue;
+    const coding = o.code?.coding?.[0];
+    const key = `${coding?.system}|${coding?.code ?? concept(o.code).text}`;
+    const series = byCode.get(key) ?? { key, title: concept(o.code).text, unit: o.valueQuantity?.unit ?? '', points: [] };
+    series.points.push({ date: date.slice(0, 10), value });
+    const range = o.referenceRange?.[0];
+    if (range?.low?.value !== undefined) series.low = range.low.value;
+    if (range?.high?.value !== undefined) series.high = range.high.value;
+    byCode.set(key, series);
+  }
+  return [...byCode.values()];
+}
+
+/** One chart per series (the portal's results, the staff's 6情報 labs). */
+export function Charts({ series, prefix }: { series: Series[]; prefix: string }) {
+  return (
+    <div class="charts">
+      {series.map((s, i) => <TrendChart key={s.key} id={`${prefix}-chart-${i}`} title={s.title} unit={s.unit} points={s.points} low={s.low} high={s.high} />)}
+    </div>
   );
 }

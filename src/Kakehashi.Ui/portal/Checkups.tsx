@@ -1,42 +1,14 @@
 // わたしの健診・検査結果: each numeric checkup item and lab test as a chart across the years
 // (with its reference range when the result carries one), and the checkups as a table.
-import { TrendChart, type TrendPoint } from '../lib/chart';
+import { Charts, seriesOf } from '../lib/chart';
 import { type Bundle, resourcesOf, type Resource } from '../lib/fhir';
 import type { DiagnosticReport, Observation } from '../lib/fhirTypes';
 import { ScreenTitle } from '../lib/frame';
-import { concept } from '../lib/format';
 import { useI18n } from '../lib/i18n';
 import { useLoad } from '../lib/load';
 import { useSession } from '../lib/session';
 import { ErrorBox, Loading } from '../lib/ui';
 import { CheckupView } from '../lib/views/CheckupView';
-
-interface Series {
-  key: string;
-  title: string;
-  unit: string;
-  points: TrendPoint[];
-  low?: number | undefined;
-  high?: number | undefined;
-}
-
-/** Numeric results grouped by their code, each dated by its own time or its report's. */
-export function seriesOf(observations: { observation: Observation; date: string | undefined }[]): Series[] {
-  const byCode = new Map<string, Series>();
-  for (const { observation: o, date } of observations) {
-    const value = o.valueQuantity?.value;
-    if (value === undefined || !date) continue;
-    const coding = o.code?.coding?.[0];
-    const key = `${coding?.system}|${coding?.code ?? concept(o.code).text}`;
-    const series = byCode.get(key) ?? { key, title: concept(o.code).text, unit: o.valueQuantity?.unit ?? '', points: [] };
-    series.points.push({ date: date.slice(0, 10), value });
-    const range = o.referenceRange?.[0];
-    if (range?.low?.value !== undefined) series.low = range.low.value;
-    if (range?.high?.value !== undefined) series.high = range.high.value;
-    byCode.set(key, series);
-  }
-  return [...byCode.values()];
-}
 
 export function Checkups({ patientId }: { patientId: string }) {
   const i18n = useI18n();
@@ -75,12 +47,4 @@ function LabCharts({ bundle }: { bundle: Bundle }) {
   const i18n = useI18n();
   const series = seriesOf(resourcesOf<Observation>(bundle, 'Observation').map(observation => ({ observation, date: observation.effectiveDateTime })));
   return series.length === 0 ? <p>{i18n.t('noLabs')}</p> : <Charts series={series} prefix="lab" />;
-}
-
-function Charts({ series, prefix }: { series: Series[]; prefix: string }) {
-  return (
-    <div class="charts">
-      {series.map((s, i) => <TrendChart key={s.key} id={`${prefix}-chart-${i}`} title={s.title} unit={s.unit} points={s.points} low={s.low} high={s.high} />)}
-    </div>
-  );
 }

@@ -13,7 +13,11 @@ import { Patients } from './Patients';
 import { Dispense } from './Dispense';
 import { Prescribe } from './Prescribe';
 import { handOver } from './prescriptionParts';
-import { administers, checksEligibility, dispenses, historyViews, prescribes } from './roles';
+import { ClinicalItems } from './ClinicalItems';
+import { Emergency } from './Emergency';
+import { Inbox } from './Inbox';
+import { Referral } from './Referral';
+import { administers, checksEligibility, dispenses, historyViews, prescribes, receivesDocuments, viewsClinicalItems, viewsEmergency, writesReferrals } from './roles';
 import { staffTexts } from './texts';
 
 export const auth = new Auth({
@@ -23,6 +27,8 @@ export const auth = new Auth({
   callbackPath: '/ui/callback',
   storageKey: 'kakehashi.token',
 });
+
+const sharingNavKeys = { inbox: 'sh.navInbox', referral: 'sh.navReferral', 'clinical-items': 'sh.navItems', emergency: 'sh.navEmergency' } as const;
 
 type NoticeKey = 'sessionExpired' | 'signedOut' | 'signInFailed' | null;
 
@@ -67,8 +73,13 @@ export function App() {
   const admin = administers(role);
   const prescriber = prescribes(role);
   const pharmacy = dispenses(role);
+  const inbox = receivesDocuments(role) || writesReferrals(role);
+  const sharing: Record<string, boolean> = {
+    inbox, referral: writesReferrals(role), 'clinical-items': viewsClinicalItems(role), emergency: viewsEmergency(role),
+  };
   const page = admin ? 'admin' : route.page === 'history' ? 'history' : route.page === 'patients' ? 'patients'
-    : route.page === 'prescriptions' && prescriber ? 'prescriptions' : route.page === 'dispensing' && pharmacy ? 'dispensing' : 'eligibility';
+    : route.page === 'prescriptions' && prescriber ? 'prescriptions' : route.page === 'dispensing' && pharmacy ? 'dispensing'
+      : sharing[route.page] ? route.page : 'eligibility';
   // The patient handed from the eligibility check to the prescription screen stays in memory only while unlocked.
   useEffect(() => { if (locked || !session) handOver(null); }, [locked, session]);
   const section = sectionOf(route.id);
@@ -80,6 +91,9 @@ export function App() {
       ...(views.length > 0 ? [{ href: href('history'), label: i18n.t('navHistory'), current: page === 'history' }] : []),
       ...(prescriber ? [{ href: href('prescriptions'), label: i18n.t('navPrescriptions'), current: page === 'prescriptions' }] : []),
       ...(pharmacy ? [{ href: href('dispensing'), label: i18n.t('navDispensing'), current: page === 'dispensing' }] : []),
+      ...(['inbox', 'referral', 'clinical-items', 'emergency'] as const).filter(p => sharing[p]).map(p => ({
+        href: href(p), label: i18n.t(sharingNavKeys[p]), current: page === p,
+      })),
     ];
 
   return (
@@ -98,6 +112,10 @@ export function App() {
                 : page === 'patients' ? <Patients canOpenHistory={views.length > 0} />
                 : page === 'prescriptions' ? <Prescribe />
                 : page === 'dispensing' ? <Dispense />
+                : page === 'inbox' ? <Inbox receives={receivesDocuments(role)} sends={writesReferrals(role)} />
+                : page === 'referral' ? <Referral patientId={route.id} />
+                : page === 'clinical-items' ? <ClinicalItems patientId={route.id} />
+                : page === 'emergency' ? <Emergency patientId={route.id} />
                 : <Eligibility canOpenHistory={views.length > 0} canPrescribe={prescriber} />}
           </SessionContext.Provider>
         ) : (

@@ -1,18 +1,16 @@
 // The history views a patient consented to: 薬剤情報, 特定健診 (across years), 診療・手術情報.
 // Everything on this screen is keyed by the patient id (and the view): a new patient cancels
 // the previous loads and nothing of the previous patient is drawn again.
-import type { TargetedEvent } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { ApiError } from '../lib/api';
-import { ageOn, todayInJapan } from '../lib/dates';
-import type { Bundle, Resource } from '../lib/fhir';
+import type { Bundle } from '../lib/fhir';
 import { ScreenTitle } from '../lib/frame';
-import { formatDate, formatGender, type HumanName, patientNames } from '../lib/format';
 import { useI18n } from '../lib/i18n';
 import { useLoad } from '../lib/load';
 import { href } from '../lib/route';
 import { useSession } from '../lib/session';
-import { Details, ErrorBox, Loading, PersonName } from '../lib/ui';
+import { ErrorBox, Loading } from '../lib/ui';
+import { type Patient, PatientBanner, PatientForm } from './patientParts';
 import type { HistoryView } from './roles';
 import { CheckupView } from '../lib/views/CheckupView';
 import { MedicationView } from '../lib/views/MedicationView';
@@ -20,12 +18,6 @@ import { TreatmentView } from '../lib/views/TreatmentView';
 
 const consentSystem = 'http://kakehashi.jp/fhir/CodeSystem/consent-category';
 const tabLabels: Record<HistoryView, string> = { 'medication-history': 'tabMedication', 'checkup-history': 'tabCheckup', 'treatment-history': 'tabTreatment' };
-
-interface Patient extends Resource {
-  name?: HumanName[];
-  birthDate?: string;
-  gender?: string;
-}
 
 export function History({ patientId, views }: { patientId: string | null; views: readonly HistoryView[] }) {
   const i18n = useI18n();
@@ -42,30 +34,10 @@ export function History({ patientId, views }: { patientId: string | null; views:
   return (
     <section aria-labelledby="history-title">
       <ScreenTitle id="history-title" focusKey={`history:${patientId ?? ''}`}>{i18n.t('historyTitle')}</ScreenTitle>
-      <PatientForm patientId={patientId} />
+      <PatientForm patientId={patientId} page="history" />
       {/* A new key remounts the patient's part of the screen: no state survives from the previous one. */}
       {patientId && <PatientRecords key={patientId} patientId={patientId} views={views} />}
     </section>
-  );
-}
-
-function PatientForm({ patientId }: { patientId: string | null }) {
-  const i18n = useI18n();
-  const [value, setValue] = useState(patientId ?? '');
-  useEffect(() => setValue(patientId ?? ''), [patientId]);
-  const submit = (event: TargetedEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const id = value.trim();
-    if (id) location.hash = href('history', id);
-  };
-  return (
-    <form noValidate id="patient-form" class="inline" onSubmit={submit}>
-      <p>
-        <label for="patientId">{i18n.t('patientId')}</label>
-        <input id="patientId" name="patientId" autocomplete="off" required value={value} onInput={e => setValue(e.currentTarget.value)} />
-        <button type="submit">{i18n.t('open')}</button>
-      </p>
-    </form>
   );
 }
 
@@ -97,19 +69,6 @@ function PatientRecords({ patientId, views }: { patientId: string; views: readon
         <ViewPanel key={view} patientId={patientId} view={view} />
       </div>
     </>
-  );
-}
-
-/** Name, kana, age and sex of the patient on screen: the one thing that must never be wrong. */
-function PatientBanner({ patient }: { patient: Patient }) {
-  const i18n = useI18n();
-  const { kanji, kana } = patientNames(patient);
-  const age = patient.birthDate ? ageOn(patient.birthDate, todayInJapan()) : null;
-  return (
-    <section id="patient-card" class="patient" aria-label={i18n.t('patientBanner')}>
-      <p><PersonName kanji={kanji} kana={kana} id="patient-name" />{age !== null && <span class="age">{i18n.t('age', { n: age })}</span>}</p>
-      <Details rows={[[i18n.t('birth'), formatDate(patient.birthDate, i18n.lang)], [i18n.t('gender'), formatGender(patient.gender, i18n)]]} />
-    </section>
   );
 }
 

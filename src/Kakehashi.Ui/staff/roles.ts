@@ -34,3 +34,23 @@ export function prescribes(role: string | undefined): boolean {
 export function dispenses(role: string | undefined): boolean {
   return role === 'pharmacist';
 }
+
+/** The staff of a medical institution read its document inbox (a clerk retrieves at reception). */
+export function receivesDocuments(role: string | undefined): boolean {
+  return role === 'doctor' || role === 'dentist' || role === 'nurse' || role === 'clerk';
+}
+
+/** Doctors and dentists write referral letters (診療情報提供書). */
+export function writesReferrals(role: string | undefined): boolean {
+  return role === 'doctor' || role === 'dentist';
+}
+
+/** The clinical staff who view the 6情報 of a consented patient. */
+export function viewsClinicalItems(role: string | undefined): boolean {
+  return role === 'doctor' || role === 'dentist' || role === 'nurse' || role === 'pharmacist';
+}
+
+/** Hospital doctors view the emergency summary (救急時医療情報閲覧); the server checks the hospital. */
+export function viewsEmergency(role: string | undefined): boolean {
+  return role === 'doctor';
+}

@@ -2,6 +2,7 @@
 import { commonTexts, historyTexts } from '../lib/texts';
 import { adminTexts } from './admin/texts';
 import { prescriptionTexts } from './prescriptionTexts';
+import { sharingTexts } from './sharingTexts';
 
 const ja = {
   title: '架け橋 職員画面', navEligibility: '資格確認', navPatients: '患者検索',
@@ -87,6 +88,6 @@ const en: Record<keyof typeof ja, string> = {
 };
 
 export const staffTexts = {
-  ja: { ...commonTexts.ja, ...historyTexts.ja, ...adminTexts.ja, ...prescriptionTexts.ja, ...ja },
-  en: { ...commonTexts.en, ...historyTexts.en, ...adminTexts.en, ...prescriptionTexts.en, ...en },
+  ja: { ...commonTexts.ja, ...historyTexts.ja, ...adminTexts.ja, ...prescriptionTexts.ja, ...sharingTexts.ja, ...ja },
+  en: { ...commonTexts.en, ...historyTexts.en, ...adminTexts.en, ...prescriptionTexts.en, ...sharingTexts.en, ...en },
 };

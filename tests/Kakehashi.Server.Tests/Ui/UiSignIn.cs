@@ -7,9 +7,10 @@ namespace Kakehashi.Server.Tests.Ui;
 /// <summary>Signs a member of staff in through the UI the way a person does: the button, the login page, back to the UI.</summary>
 public static class UiSignIn
 {
-    public static async Task<IPage> SignInAsync(UiServerFixture server, TestAccount account, string start = "/ui/")
+    /// <summary>Signs in on a new page, or on the page given (one with routes the test serves itself).</summary>
+    public static async Task<IPage> SignInAsync(UiServerFixture server, TestAccount account, string start = "/ui/", IPage? page = null)
     {
-        var page = await server.NewPageAsync();
+        page ??= await server.NewPageAsync();
         await page.GotoAsync(start, UiServerFixture.Navigation);
         await page.GetByRole(AriaRole.Button, new() { Name = "ログイン" }).ClickAsync();
         await page.WaitForURLAsync("**/login?**");
