@@ -109,7 +109,7 @@ public sealed class SubmitClinicalItemsOperation(
         var matched = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in items)
         {
-            var resource = Prepare(item, patientKey);
+            var resource = Prepare(item, patientKey, institution);
             var type = ClinicalItemKind.TypeOf(item.Kind);
             var keys = Keys(resource);
             var previous = keys.Count == 0 ? null : existing[item.Kind].FirstOrDefault(s => !matched.Contains(s.Key) && Keys(s).Overlaps(keys));
@@ -146,8 +146,15 @@ public sealed class SubmitClinicalItemsOperation(
     }
 
     /// <summary>The item as stored: about this patient, tagged with its kind (and a diagnosis with its department); client-sent copies of the server's tags dropped.</summary>
-    private static Resource Prepare(SubmittedItem item, string patientKey)
+    private static Resource Prepare(SubmittedItem item, string patientKey, string institution)
     {
+        // The sending institution is the caller's, whatever the item claims (JP-CLINS eCS_InstitutionNumber).
+        if (item.Resource is DomainResource domain)
+        {
+            domain.Extension.RemoveAll(e => e.Url == InstitutionExtension);
+            domain.Extension.Insert(0, new Extension(InstitutionExtension, new Identifier(KnownJapanSystems.InstitutionCode, institution)));
+        }
+
         var resource = item.Resource;
         var subject = new ResourceReference(patientKey);
         switch (resource)
@@ -180,6 +187,8 @@ public sealed class SubmitClinicalItemsOperation(
             : ClinicalItemKind.NoDepartment;
 
     public const string DepartmentExtension = "http://jpfhir.jp/fhir/eCS/Extension/StructureDefinition/JP_eCS_Department";
+
+    public const string InstitutionExtension = "http://jpfhir.jp/fhir/clins/Extension/StructureDefinition/JP_eCS_InstitutionNumber";
 
     private static string DepartmentTag(StoredResource stored) =>
         ItemJson.Tags(stored.Json, ClinicalItemKind.DepartmentTagSystem).FirstOrDefault() ?? ClinicalItemKind.NoDepartment;

@@ -162,6 +162,12 @@ public sealed class FhirAccessGuard(AccessPolicy policy, AuditLog audit, AccessR
             case InteractionKind.Operation when interaction.ResourceType is null || interaction.Operation == "everything":
                 CheckAll(caller, 'r');
                 break;
+            case InteractionKind.Operation when interaction.Id is not null && AccessOf(interaction) is OperationAccess.SelfNarrowing or OperationAccess.OwnRecord:
+                // It decides itself what it needs beyond reading the patient ($emergency-access: a
+                // hospital doctor's reason; $submit-clinical-items: the right to create the items):
+                // posting to it changes no Patient, so it asks for no right to update one.
+                Check(caller, interaction.ResourceType!, 'r');
+                break;
             default:
                 foreach (var action in interaction.Actions)
                 {
