@@ -199,7 +199,19 @@ public sealed class DocumentService(
 
     private void Validate(Bundle bundle, string kind)
     {
-        var outcome = validator.Validate(bundle, DocumentKinds.Profile(kind));
+        OperationOutcome outcome;
+        try
+        {
+            outcome = validator.Validate(bundle, DocumentKinds.Profile(kind));
+        }
+        catch (InvalidOperationException e)
+        {
+            // Firely.Fhir.Validation 3.6 fails inside its slicing on a text-only section (as on the
+            // guide's own NoEntry referral example): a document it cannot check is not accepted.
+            throw FhirException.Unprocessable(
+                $"The {kind} could not be checked against {DocumentKinds.Profile(kind)} ({e.Message}). Give every section of the structured part (300) an entry.", "Bundle.entry[0].resource.section");
+        }
+
         if (!ProfileValidator.HasErrors(outcome))
         {
             return;
