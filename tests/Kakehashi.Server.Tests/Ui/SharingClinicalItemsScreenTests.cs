@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Kakehashi.Server.Tests.Sharing;
 using Kakehashi.Server.Tests.Support;
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
