@@ -55,7 +55,8 @@ public sealed class EligibilityScreenTests(UiServerFixture server)
         await Expect(answer).Not.ToContainTextAsync("区分ウ");
         // A clerk may not view the history, so neither the answer nor the menu offers it.
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "この患者さんの薬剤・健診・診療情報を見る" })).ToHaveCountAsync(0);
-        await Expect(page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link)).ToHaveTextAsync(["資格確認", "患者検索"]);
+        // The document inbox is the reception's too: a clerk retrieves a referral once the patient consents.
+        await Expect(page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link)).ToHaveTextAsync(["資格確認", "患者検索", "文書受信箱"]);
 
         // Once the patient has consented to the limit certificate for this clinic, the category shows.
         await TestConsents.GrantAsync(server.Client, insured.PatientId, clinic, "limit-certificate");
