@@ -1,4 +1,5 @@
 using Kakehashi.Fhir.Interactions;
+using Kakehashi.Fhir.Storage;
 using Kakehashi.Fhir.Storage.Sql;
 using Kakehashi.Platform.Sharing.ClinicalItems;
 using Kakehashi.Platform.Sharing.Documents;
@@ -21,6 +22,8 @@ public static class SharingExtensions
         services.AddSingleton<ViewingWindows>();
         services.AddSingleton<SharingAccess>();
         services.AddSingleton<ClinicalItemsSubmission>();
+        services.AddSingleton<ClinicalItemIndex>();
+        services.AddSingleton<IResourceWriteObserver, ClinicalItemObserver>();
         services.AddSingleton<ClinicalItemsReader>();
         services.AddSingleton<SharedItemsView>();
         services.AddSingleton<IFhirOperation, SubmitClinicalItemsOperation>();

@@ -20,6 +20,8 @@ public sealed class BundleRenderer(FhirSerializer serializer, TimeProvider time)
             Meta = new Meta { LastUpdated = time.GetUtcNow() },
             Type = result.Type,
             Total = result.Total,
+            Identifier = result.Identifier,
+            Timestamp = result.Timestamp,
         };
         foreach (var (relation, url) in result.Links)
         {
@@ -63,7 +65,20 @@ public sealed class BundleRenderer(FhirSerializer serializer, TimeProvider time)
         writer.WriteStartObject("meta");
         writer.WriteString("lastUpdated", FormatInstant(time.GetUtcNow()));
         writer.WriteEndObject();
+        if (result.Identifier is { } identifier)
+        {
+            writer.WriteStartObject("identifier");
+            writer.WriteString("system", identifier.System);
+            writer.WriteString("value", identifier.Value);
+            writer.WriteEndObject();
+        }
+
         writer.WriteString("type", Hl7.Fhir.Utility.EnumUtility.GetLiteral(result.Type));
+        if (result.Timestamp is { } timestamp)
+        {
+            writer.WriteString("timestamp", timestamp.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture));
+        }
+
         if (result.Total is { } total)
         {
             writer.WriteNumber("total", total);

@@ -10,6 +10,12 @@ public sealed class BundleResult
 
     public int? Total { get; init; }
 
+    /// <summary>A document Bundle's identity, required of a <c>document</c> (JSON output writes its system and value).</summary>
+    public Identifier? Identifier { get; init; }
+
+    /// <summary>When a document Bundle was assembled, required of a <c>document</c>.</summary>
+    public DateTimeOffset? Timestamp { get; init; }
+
     public List<(string Relation, string Url)> Links { get; } = [];
 
     public List<BundleResultEntry> Entries { get; } = [];

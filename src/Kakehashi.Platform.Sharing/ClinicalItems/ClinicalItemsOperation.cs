@@ -27,13 +27,13 @@ public sealed class ClinicalItemsOperation(SharedItemsView view) : IFhirOperatio
     public async Task<FhirResponse> ExecuteAsync(OperationRequest request, CancellationToken cancellationToken)
     {
         var kinds = Kinds(request.Parameters);
-        var (_, items) = await view.ReadAsync(request, "clinical items (6情報)", kinds, null, cancellationToken);
+        var items = (await view.ReadAsync(request, "clinical items (6情報)", kinds, null, cancellationToken)).Items;
         var http = request.Http;
         var result = new BundleResult { Type = Bundle.BundleType.Searchset, Total = items.Count };
         result.Links.Add(("self", $"{http.BaseUrl}/Patient/{request.Id}/${Name}" + (kinds.Count == ClinicalItemKind.All.Count ? "" : "?kind=" + string.Join(",", kinds))));
         foreach (var item in items)
         {
-            result.Entries.Add(new BundleResultEntry { FullUrl = $"{http.BaseUrl}/{item.Resource.TypeName}/{item.Resource.Id}", Resource = item.Resource, SearchMode = Bundle.SearchEntryMode.Match });
+            result.Entries.Add(new BundleResultEntry { FullUrl = $"{http.BaseUrl}/{item.Item.Key}", Stored = item.Shown, SearchMode = Bundle.SearchEntryMode.Match });
         }
 
         return new FhirResponse { Bundle = result };

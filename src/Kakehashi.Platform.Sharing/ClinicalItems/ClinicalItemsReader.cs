@@ -1,5 +1,4 @@
 using Kakehashi.Fhir.Errors;
-using Kakehashi.Fhir.Formats;
 using Kakehashi.Fhir.Search;
 using Kakehashi.Fhir.Storage;
 using Kakehashi.Fhir.Storage.Sql;
@@ -7,37 +6,49 @@ using Kakehashi.Fhir.Storage.Sql;
 namespace Kakehashi.Platform.Sharing.ClinicalItems;
 
 /// <summary>
-/// Reads a patient's clinical items from every institution, one indexed search per kind (patient
-/// and kind tag), straight from the store: the view has been authorized as a whole
+/// Reads a patient's clinical items from every institution: first their narrow rows
+/// (<see cref="ClinicalItemIndex"/>), on which the views window and merge, then only the
+/// resources shown, by id, straight from the store. The view has been authorized as a whole
 /// (<see cref="SharingAccess"/>), so the per-resource narrowing of generic searches does not
 /// apply — except what the caller must never see (a patient's 未告知 diagnoses), which the
 /// caller's view leaves out.
 /// </summary>
-public sealed class ClinicalItemsReader(IResourceStore store, SearchQueryParser parser, FhirSerializer serializer)
+public sealed class ClinicalItemsReader(IResourceStore store, ClinicalItemIndex index, SearchQueryParser parser)
 {
-    /// <summary>More items than this for one patient and kind is refused rather than slowly assembled.</summary>
-    public const int MaxItems = 20_000;
+    /// <summary>More items than this for one patient is refused rather than slowly assembled.</summary>
+    public const int MaxItems = 100_000;
 
     public async Task<IReadOnlyList<ClinicalItem>> ReadAsync(string patientId, IReadOnlyCollection<string> kinds, IResourceTransaction? transaction, CancellationToken cancellationToken)
     {
-        var items = new List<ClinicalItem>();
-        foreach (var kind in kinds)
+        var items = await index.OfPatientAsync(patientId, transaction?.Sql(), cancellationToken);
+        if (items.Count > MaxItems)
         {
-            var query = parser.Parse(ClinicalItemKind.TypeOf(kind), [new("patient", "Patient/" + patientId), new("_tag", ClinicalItemKind.TagSystem + "|" + kind)], lenient: false) with { Count = MaxItems };
-            var page = transaction is null ? await store.SearchAsync(query, cancellationToken) : await transaction.SearchAsync(query, cancellationToken);
-            if (page.HasMore)
-            {
-                throw FhirException.TooLarge($"The patient has more than {MaxItems} items of kind '{kind}'; they cannot be assembled in one answer.");
-            }
+            throw FhirException.TooLarge($"The patient has more than {MaxItems} clinical items; they cannot be assembled in one answer.");
+        }
 
-            foreach (var stored in page.Matches)
+        return kinds.Count == ClinicalItemKind.All.Count ? items : [.. items.Where(i => kinds.Contains(i.Kind))];
+    }
+
+    /// <summary>
+    /// The current versions of <paramref name="items"/>, by <see cref="ClinicalItem.Key"/>: one
+    /// search by <c>_id</c> per type. An item deleted since its row was read is missing.
+    /// </summary>
+    public async Task<Dictionary<string, StoredResource>> LoadAsync(IEnumerable<ClinicalItem> items, IResourceTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var loaded = new Dictionary<string, StoredResource>(StringComparer.Ordinal);
+        foreach (var type in items.GroupBy(i => i.ResourceType))
+        {
+            foreach (var chunk in type.Select(i => i.Id).Distinct(StringComparer.Ordinal).Chunk(500))
             {
-                var resource = serializer.ParseJson(stored.Json);
-                var source = resource.Meta?.Tag.FirstOrDefault(t => t.System == SqlAccessPredicate.AuthorTagSystem)?.Code;
-                items.Add(new ClinicalItem(kind, resource, source, ViewingWindows.Day(resource, stored.LastUpdated), ViewingWindows.Ended(resource)));
+                var query = parser.Parse(type.Key, [new("_id", string.Join(",", chunk))], lenient: false) with { Count = chunk.Length };
+                var page = transaction is null ? await store.SearchAsync(query, cancellationToken) : await transaction.SearchAsync(query, cancellationToken);
+                foreach (var stored in page.Matches)
+                {
+                    loaded[stored.Key] = stored;
+                }
             }
         }
 
-        return items;
+        return loaded;
     }
 }

@@ -1,4 +1,6 @@
-using Hl7.Fhir.Model;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Kakehashi.Fhir.Errors;
 using Kakehashi.Fhir.Interactions;
 using Kakehashi.Fhir.Storage;
@@ -9,7 +11,8 @@ namespace Kakehashi.Platform.Sharing.ClinicalItems;
 /// A patient's clinical items as every view shows them: from all institutions, within the viewing
 /// windows, the same item sent by several institutions shown once with each source named
 /// (extension <see cref="SourceExtension"/>), a 未告知 diagnosis left out for the patient and
-/// marked with a notice for everyone else.
+/// marked with a notice for everyone else. Windows and merging work on the items' rows; only the
+/// resources shown are read, and their stored JSON is amended without a FHIR parse.
 /// </summary>
 public sealed class SharedItemsView(IResourceStore store, SharingAccess access, ClinicalItemsReader reader, ViewingWindows windows)
 {
@@ -17,8 +20,10 @@ public sealed class SharedItemsView(IResourceStore store, SharingAccess access, 
     public const string NoticeExtension = "http://kakehashi.jp/fhir/StructureDefinition/sharing-notice";
     public const string NotYetToldNotice = "未告知：この傷病名は患者本人にまだ告知されていません（本人の画面には表示されません）。";
 
+    private static readonly JsonSerializerOptions Output = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Authorizes the caller for the patient, then reads and shapes the items of <paramref name="kinds"/>.</summary>
-    public async Task<(SharingViewer Viewer, IReadOnlyList<ClinicalItem> Items)> ReadAsync(
+    public async Task<SharedItems> ReadAsync(
         OperationRequest request, string view, IReadOnlyCollection<string> kinds, Func<SharingViewer, bool>? allowed, CancellationToken cancellationToken)
     {
         var id = request.Id!;
@@ -39,31 +44,51 @@ public sealed class SharedItemsView(IResourceStore store, SharingAccess access, 
             throw FhirException.Forbidden($"The {view} is not open to this caller ({viewer}).");
         }
 
-        var items = windows.Shown(await reader.ReadAsync(id, kinds, request.Transaction, cancellationToken));
-        return (viewer, Merge(viewer == SharingViewer.Patient ? items.Where(i => !i.NotYetTold) : items));
+        var shown = windows.Shown(await reader.ReadAsync(id, kinds, request.Transaction, cancellationToken));
+        var groups = Merge(viewer == SharingViewer.Patient ? shown.Where(i => !i.NotYetTold) : shown);
+        var resources = await reader.LoadAsync(groups.Select(g => g.First), request.Transaction, cancellationToken);
+        var items = new List<SharedItem>(groups.Count);
+        foreach (var (first, sources) in groups)
+        {
+            if (resources.TryGetValue(first.Key, out var stored))
+            {
+                items.Add(new SharedItem(first, sources, stored with { Json = Amended(stored.Json, sources, first.NotYetTold) }));
+            }
+        }
+
+        return new SharedItems(viewer, patient, items);
     }
 
     // One entry per item; the same item from several senders (kind, code and day alike) once, naming each.
-    private static List<ClinicalItem> Merge(IEnumerable<ClinicalItem> items)
+    private static List<(ClinicalItem First, IReadOnlyList<string> Sources)> Merge(IEnumerable<ClinicalItem> items) =>
+        [.. items.GroupBy(i => (i.Kind, i.Code, i.Kind == ClinicalItemKind.Diagnosis ? null : i.Day))
+            .Select(g => (g.First(), (IReadOnlyList<string>)[.. g.Select(i => i.Source).OfType<string>().Distinct(StringComparer.Ordinal)]))];
+
+    private static byte[] Amended(byte[] json, IReadOnlyList<string> sources, bool notYetTold)
     {
-        var merged = new List<ClinicalItem>();
-        foreach (var group in items.GroupBy(i => (i.Kind, i.Code, i.Kind == ClinicalItemKind.Diagnosis ? null : i.Day)))
+        var resource = JsonNode.Parse(json)!.AsObject();
+        if (resource["extension"] is not JsonArray extensions)
         {
-            var first = group.First();
-            var resource = (DomainResource)first.Resource;
-            foreach (var source in group.Select(i => i.Source).OfType<string>().Distinct(StringComparer.Ordinal))
-            {
-                resource.Extension.Add(new Extension(SourceExtension, new Identifier(KnownJapanSystems.InstitutionCode, source)));
-            }
-
-            if (first.NotYetTold)
-            {
-                resource.Extension.Add(new Extension(NoticeExtension, new FhirString(NotYetToldNotice)));
-            }
-
-            merged.Add(first);
+            resource["extension"] = extensions = [];
         }
 
-        return merged;
+        foreach (var source in sources)
+        {
+            extensions.Add(new JsonObject
+            {
+                ["url"] = SourceExtension,
+                ["valueIdentifier"] = new JsonObject { ["system"] = KnownJapanSystems.InstitutionCode, ["value"] = source },
+            });
+        }
+
+        if (notYetTold)
+        {
+            extensions.Add(new JsonObject { ["url"] = NoticeExtension, ["valueString"] = NotYetToldNotice });
+        }
+
+        return JsonSerializer.SerializeToUtf8Bytes(resource, Output);
     }
 }
+
+/// <summary>What a view shows: who asked, the patient's stored resource, the items newest first within each kind.</summary>
+public sealed record SharedItems(SharingViewer Viewer, StoredResource Patient, IReadOnlyList<SharedItem> Items);

@@ -1,9 +1,7 @@
 using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Errors;
-using Kakehashi.Fhir.Formats;
 using Kakehashi.Fhir.Interactions;
 using Kakehashi.Fhir.Security;
-using Kakehashi.Fhir.Storage;
 using Kakehashi.Platform.Sharing.ClinicalItems;
 
 namespace Kakehashi.Platform.Sharing.Summary;
@@ -15,7 +13,7 @@ namespace Kakehashi.Platform.Sharing.Summary;
 /// of the last 100 days, the latest result of each test. The access guard audits it under the
 /// grant, so the patient's access log shows it as an emergency view with the doctor's reason.
 /// </summary>
-public sealed class EmergencySummaryOperation(SharedItemsView view, IResourceStore store, FhirSerializer serializer, ViewingWindows windows, TimeProvider time) : IFhirOperation
+public sealed class EmergencySummaryOperation(SharedItemsView view, ViewingWindows windows, TimeProvider time) : IFhirOperation
 {
     public const string OperationName = "emergency-summary";
 
@@ -34,18 +32,17 @@ public sealed class EmergencySummaryOperation(SharedItemsView view, IResourceSto
     {
         try
         {
-            var (_, items) = await view.ReadAsync(request, "emergency summary", ClinicalItemKind.All, v => v is SharingViewer.Emergency or SharingViewer.Operator, cancellationToken);
-            var patient = (Patient)serializer.ParseJson((await store.ReadAsync("Patient", request.Id!, cancellationToken))!.Json);
+            var (_, patient, items) = await view.ReadAsync(request, "emergency summary", ClinicalItemKind.All, v => v is SharingViewer.Emergency or SharingViewer.Operator, cancellationToken);
             var today = windows.Today;
             var sections = new List<SummaryDocument.Section>
             {
-                new("傷病名（現在）", ClinicalItemKind.Diagnosis, [.. items.Where(i => i.Kind == ClinicalItemKind.Diagnosis && i.Ended is null)]),
-                new("アレルギー・薬剤禁忌", ClinicalItemKind.DrugAllergy, [.. items.Where(i => i.Kind is ClinicalItemKind.DrugAllergy or ClinicalItemKind.OtherAllergy)]),
-                new("感染症", ClinicalItemKind.Infection, [.. items.Where(i => i.Kind == ClinicalItemKind.Infection)]),
-                new("処方（直近100日）", ClinicalItemKind.Prescription, [.. items.Where(i => i.Kind == ClinicalItemKind.Prescription && i.Day >= today.AddDays(-ViewingWindows.PrescriptionDays))]),
-                new("検査（各項目の最新）", ClinicalItemKind.Lab, [.. items.Where(i => i.Kind == ClinicalItemKind.Lab).GroupBy(i => i.Code).Select(g => g.First())]),
+                new("傷病名（現在）", ClinicalItemKind.Diagnosis, [.. items.Where(i => i.Item.Kind == ClinicalItemKind.Diagnosis && i.Item.Ended is null)]),
+                new("アレルギー・薬剤禁忌", ClinicalItemKind.DrugAllergy, [.. items.Where(i => i.Item.Kind is ClinicalItemKind.DrugAllergy or ClinicalItemKind.OtherAllergy)]),
+                new("感染症", ClinicalItemKind.Infection, [.. items.Where(i => i.Item.Kind == ClinicalItemKind.Infection)]),
+                new("処方（直近100日）", ClinicalItemKind.Prescription, [.. items.Where(i => i.Item.Kind == ClinicalItemKind.Prescription && i.Item.Day >= today.AddDays(-ViewingWindows.PrescriptionDays))]),
+                new("検査（各項目の最新）", ClinicalItemKind.Lab, [.. items.Where(i => i.Item.Kind == ClinicalItemKind.Lab).GroupBy(i => i.Item.Code).Select(g => g.First())]),
             };
-            return new FhirResponse { Resource = SummaryDocument.Build("救急時サマリー", "60591-5", "Patient summary Document", patient, sections, time.GetUtcNow()) };
+            return new FhirResponse { Bundle = SummaryDocument.Build("救急時サマリー", "60591-5", "Patient summary Document", patient, sections, time.GetUtcNow()) };
         }
         catch (FhirException e) when (e.Status == System.Net.HttpStatusCode.Forbidden)
         {

@@ -1,8 +1,6 @@
 using Hl7.Fhir.Model;
-using Kakehashi.Fhir.Formats;
 using Kakehashi.Fhir.Interactions;
 using Kakehashi.Fhir.Security;
-using Kakehashi.Fhir.Storage;
 using Kakehashi.Platform.Sharing.ClinicalItems;
 
 namespace Kakehashi.Platform.Sharing.Summary;
@@ -12,7 +10,7 @@ namespace Kakehashi.Platform.Sharing.Summary;
 /// clinical items of every institution (<see cref="SharedItemsView"/>: same access, windows,
 /// sources and 未告知 rule) as a <c>document</c> Bundle with one section per kind.
 /// </summary>
-public sealed class PatientSummaryOperation(SharedItemsView view, IResourceStore store, FhirSerializer serializer, TimeProvider time) : IFhirOperation
+public sealed class PatientSummaryOperation(SharedItemsView view, TimeProvider time) : IFhirOperation
 {
     public const string OperationName = "summary";
 
@@ -28,10 +26,8 @@ public sealed class PatientSummaryOperation(SharedItemsView view, IResourceStore
 
     public async Task<FhirResponse> ExecuteAsync(OperationRequest request, CancellationToken cancellationToken)
     {
-        var (_, items) = await view.ReadAsync(request, "patient summary", ClinicalItemKind.All, null, cancellationToken);
-        var patient = (Patient)serializer.ParseJson((await store.ReadAsync("Patient", request.Id!, cancellationToken))!.Json);
-        var sections = ClinicalItemKind.All.Select(kind => new SummaryDocument.Section(ClinicalItemKind.Title(kind), kind, [.. items.Where(i => i.Kind == kind)])).ToList();
-        var document = SummaryDocument.Build("患者サマリー", "60591-5", "Patient summary Document", patient, sections, time.GetUtcNow());
-        return new FhirResponse { Resource = document };
+        var (_, patient, items) = await view.ReadAsync(request, "patient summary", ClinicalItemKind.All, null, cancellationToken);
+        var sections = ClinicalItemKind.All.Select(kind => new SummaryDocument.Section(ClinicalItemKind.Title(kind), kind, [.. items.Where(i => i.Item.Kind == kind)])).ToList();
+        return new FhirResponse { Bundle = SummaryDocument.Build("患者サマリー", "60591-5", "Patient summary Document", patient, sections, time.GetUtcNow()) };
     }
 }

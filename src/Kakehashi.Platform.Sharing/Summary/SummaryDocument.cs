@@ -1,4 +1,7 @@
+using System.Globalization;
 using Hl7.Fhir.Model;
+using Kakehashi.Fhir.Interactions;
+using Kakehashi.Fhir.Storage;
 using Kakehashi.Platform.Sharing.ClinicalItems;
 
 namespace Kakehashi.Platform.Sharing.Summary;
@@ -6,35 +9,35 @@ namespace Kakehashi.Platform.Sharing.Summary;
 /// <summary>
 /// A summary as a FHIR <c>document</c> Bundle generated on demand: a Composition with one section
 /// per group of items (each section's narrative lists them in Japanese), the Patient, and the
-/// items themselves with their source institutions. Entries are addressed by stable
-/// <c>urn:uuid</c>s derived from the stored ids, so the same data gives the same document.
+/// items themselves with their source institutions, spliced in as stored. Entries are addressed
+/// by stable <c>urn:uuid</c>s derived from the stored ids, so the same data gives the same document.
 /// </summary>
 public static class SummaryDocument
 {
-    public sealed record Section(string Title, string Code, IReadOnlyList<ClinicalItem> Items);
+    public sealed record Section(string Title, string Code, IReadOnlyList<SharedItem> Items);
 
-    public static Bundle Build(string title, string typeCode, string typeDisplay, Patient patient, IReadOnlyList<Section> sections, DateTimeOffset now)
+    public static BundleResult Build(string title, string typeCode, string typeDisplay, StoredResource patient, IReadOnlyList<Section> sections, DateTimeOffset now)
     {
-        var patientUrl = Urn("Patient/" + patient.Id);
+        var patientUrl = Urn(patient.Key);
         var composition = new Composition
         {
             Status = CompositionStatus.Final,
             Type = new CodeableConcept("http://loinc.org", typeCode, typeDisplay),
             Subject = new ResourceReference(patientUrl),
-            Date = now.ToOffset(JapanTime.Offset).ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture),
+            Date = now.ToOffset(JapanTime.Offset).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture),
             Author = [new ResourceReference { Display = "架け橋 全国医療情報プラットフォーム（電子カルテ情報共有サービス）" }],
             Title = title,
             Language = "ja",
         };
-        var bundle = new Bundle
+        var bundle = new BundleResult
         {
             Type = Bundle.BundleType.Document,
             Identifier = new Identifier("urn:ietf:rfc:3986", "urn:uuid:" + Guid.NewGuid()),
             Timestamp = now,
-            Language = "ja",
         };
-        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = Urn("Composition/" + title + "/" + patient.Id), Resource = composition });
-        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = patientUrl, Resource = patient });
+        bundle.Entries.Add(new BundleResultEntry { FullUrl = Urn("Composition/" + title + "/" + patient.Id), Resource = composition });
+        bundle.Entries.Add(new BundleResultEntry { FullUrl = patientUrl, Stored = patient });
+        var added = new HashSet<string>(StringComparer.Ordinal);
         foreach (var section in sections)
         {
             var part = new Composition.SectionComponent
@@ -50,11 +53,11 @@ public static class SummaryDocument
 
             foreach (var item in section.Items)
             {
-                var url = Urn(item.Resource.TypeName + "/" + item.Resource.Id);
+                var url = Urn(item.Item.Key);
                 part.Entry.Add(new ResourceReference(url));
-                if (bundle.Entry.All(e => e.FullUrl != url))
+                if (added.Add(url))
                 {
-                    bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = url, Resource = item.Resource });
+                    bundle.Entries.Add(new BundleResultEntry { FullUrl = url, Stored = item.Shown });
                 }
             }
 
@@ -66,25 +69,20 @@ public static class SummaryDocument
 
     private static Narrative NarrativeOf(Section section)
     {
-        var lines = section.Items.Select(i =>
+        var lines = section.Items.Select(shared =>
         {
-            var text = System.Security.SecurityElement.Escape(Describe(i));
-            var day = i.Day is { } d ? $"{d.Year}年{d.Month}月{d.Day}日 " : "";
-            var notice = i.NotYetTold ? "（未告知）" : "";
-            return $"<li>{day}{text}{notice}（{System.Security.SecurityElement.Escape(i.Source ?? "不明")}）</li>";
+            var item = shared.Item;
+            var text = System.Security.SecurityElement.Escape(item.Label);
+            var day = item.Day is { } d ? $"{d.Year}年{d.Month}月{d.Day}日 " : "";
+            var notice = item.NotYetTold ? "（未告知）" : "";
+            var sources = shared.Sources.Count > 0 ? string.Join("、", shared.Sources) : "不明";
+            return $"<li>{day}{text}{notice}（{System.Security.SecurityElement.Escape(sources)}）</li>";
         });
         return new Narrative
         {
             Status = Narrative.NarrativeStatus.Generated,
             Div = $"<div xmlns=\"http://www.w3.org/1999/xhtml\"><ul>{string.Concat(lines)}</ul></div>",
         };
-    }
-
-    /// <summary>One line of text for an item: its name, and for a result its value.</summary>
-    public static string Describe(ClinicalItem item)
-    {
-        var name = item.Concept?.Text ?? item.Concept?.Coding.FirstOrDefault()?.Display ?? item.Concept?.Coding.FirstOrDefault()?.Code ?? "";
-        return item.Resource is Observation { Value: Quantity q } ? $"{name} {q.Value} {q.Unit}" : name;
     }
 
     /// <summary>A stable <c>urn:uuid</c> (name-based, version 5 layout) for an entry.</summary>
