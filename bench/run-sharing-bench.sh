@@ -6,7 +6,8 @@
 #   bench/run-sharing-bench.sh sqlite|postgres
 #
 # Settings (environment): PATIENTS (100000), INSTITUTIONS (10), YEARS (5), CONC (4) concurrent
-# callers, DUR (20s) per round, ROUNDS (2), PORT (8490), SKIP_BUILD=1.
+# callers, DUR (20s) per round, ROUNDS (2), PORT (8490), SKIP_BUILD=1, HOLD=1 (keep the server after
+# the rounds for profiling: its address, patient and tokens in /tmp/kakehashi-sharing-bench.env).
 # The measured patient's history is submitted through the real API, one clinical-items Bundle per
 # institution per year. The population around it is one lighter patient (one institution: 4
 # diagnoses, an allergy, 6 results, a prescription) copied in SQL (bench/sharing/clone.py). Every measured request is a full HTTP request: token,
@@ -112,11 +113,11 @@ tpl=$(patient 背景)
 submit "$tpl" 1 0 --light
 start=$(date +%s)
 if [[ "$STORE" == postgres ]]; then
-  "${PSQL[@]}" -d kakehashi_bench -At -F $'\t' -c "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' AND (table_name IN ('resources', 'resource_versions', 'contained_resources') OR table_name LIKE 'idx\_%') ORDER BY table_name, ordinal_position" \
+  "${PSQL[@]}" -d kakehashi_bench -At -F $'\t' -c "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' AND (table_name IN ('resources', 'resource_versions', 'contained_resources', 'sharing_items') OR table_name LIKE 'idx\_%') ORDER BY table_name, ordinal_position" \
     | python3 bench/sharing/clone.py postgres "$tpl" "$PATIENTS" | "${PSQL[@]}" -d kakehashi_bench >/dev/null
 else
   DB="$TMP/data/kakehashi.db"
-  for t in $(sqlite3 "$DB" "SELECT name FROM sqlite_master WHERE type = 'table' AND (name IN ('resources', 'resource_versions', 'contained_resources') OR name LIKE 'idx\_%' ESCAPE '\\')"); do
+  for t in $(sqlite3 "$DB" "SELECT name FROM sqlite_master WHERE type = 'table' AND (name IN ('resources', 'resource_versions', 'contained_resources', 'sharing_items') OR name LIKE 'idx\_%' ESCAPE '\\')"); do
     sqlite3 "$DB" "SELECT '$t', name FROM pragma_table_info('$t')" | tr '|' '\t'
   done | python3 bench/sharing/clone.py sqlite "$tpl" "$PATIENTS" | (echo "PRAGMA busy_timeout = 60000;"; cat) | sqlite3 "$DB" >/dev/null
 fi
@@ -147,3 +148,8 @@ for r in $(seq 1 "$ROUNDS"); do
   echo -n "$STORE \$emergency-summary round $r, $CONC callers, $DUR: "
   TOKEN=$emergency PATH_="/fhir/Patient/$target/\$emergency-summary" wrk -t2 -c"$CONC" -d"$DUR" -s bench/sharing/get.lua "$B" | tail -1
 done
+if [[ "${HOLD:-0}" == 1 ]]; then
+  printf 'B=%q\nTARGET=%q\nTOKEN=%q\nEMERGENCY=%q\nOP=%q\n' "$B" "$target" "${TOKENS[1]}" "$emergency" "$op" > /tmp/kakehashi-sharing-bench.env
+  log "holding the server (pid $SPID) until interrupted; settings in /tmp/kakehashi-sharing-bench.env"
+  wait "$SPID"
+fi

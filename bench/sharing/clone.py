@@ -3,7 +3,8 @@
 
     clone.py sqlite|postgres TEMPLATE_ID COUNT < columns.tsv > clone.sql
 
-columns.tsv lists `table<TAB>column` for every engine table holding resource rows (the bench script
+columns.tsv lists `table<TAB>column` for every engine table holding resource rows and every service
+table of per-item rows keyed by `resource_id` and `patient_key` (the bench script
 reads it from the database's catalogue, so the copy follows the schema of the build it measures).
 Every copy gets ids suffixed `-g`, the compartment `Patient/TEMPLATE-g` and references to the template
 patient turned to its copy; the stored JSON of a copy is a token `{}` (nothing reads a background
@@ -31,6 +32,13 @@ else:
 out.append(f"CREATE TEMP TABLE bench_tpl AS SELECT resource_type, id FROM resources WHERE shard_key = 'Patient/{template}' OR (resource_type = 'Patient' AND id = '{template}');")
 out.append("BEGIN;")
 for table, columns in tables.items():
+    if {"resource_id", "patient_key"} <= set(columns):
+        # A service's per-patient rows beside the resources (sharing_items): copied with their patient.
+        exprs = [f"t.resource_id {cat} '-' {cat} CAST(x.g AS TEXT)" if c == "resource_id"
+                 else f"'Patient/{template}-' {cat} CAST(x.g AS TEXT)" if c == "patient_key"
+                 else f"t.{c}" for c in columns]
+        out.append(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(exprs)} FROM {table} t CROSS JOIN {gen} x WHERE t.patient_key = 'Patient/{template}';")
+        continue
     if not {"resource_type", "id"} <= set(columns):
         continue
     columns = [c for c in columns if c != "seq"]

@@ -81,7 +81,10 @@ public static class SummaryDocument
         return new Narrative
         {
             Status = Narrative.NarrativeStatus.Generated,
-            Div = $"<div xmlns=\"http://www.w3.org/1999/xhtml\"><ul>{string.Concat(lines)}</ul></div>",
+            // An empty list is no content, which a narrative must have (txt-2).
+            Div = section.Items.Count == 0
+                ? "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>なし</p></div>"
+                : $"<div xmlns=\"http://www.w3.org/1999/xhtml\"><ul>{string.Concat(lines)}</ul></div>",
         };
     }
 

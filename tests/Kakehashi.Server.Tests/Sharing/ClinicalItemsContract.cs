@@ -245,6 +245,10 @@ public abstract class ClinicalItemsContract(ServerFixture server)
         var referenced = composition["section"]!.AsArray().SelectMany(s => s!["entry"]?.AsArray() ?? []).Select(e => (string)e!["reference"]!).ToList();
         Assert.Equal(3, referenced.Count);
         Assert.All(referenced, r => Assert.Contains(summary["entry"]!.AsArray(), e => (string?)e!["fullUrl"] == r));
+
+        // A valid FHIR document (identifier, timestamp, Composition first, every reference resolved in the Bundle).
+        var outcome = await (await Operator.SendAsync(HttpMethod.Post, "Bundle/$validate", summary.ToJsonString())).ExpectAsync(HttpStatusCode.OK);
+        Assert.Empty((outcome["issue"]?.AsArray() ?? []).Where(i => (string?)i!["severity"] is "error" or "fatal").Select(i => $"{i!["expression"]?[0]}: {i["diagnostics"]}"));
     }
 
     [Fact]

@@ -14,8 +14,9 @@ CREATE TABLE sharing_items (
     source         TEXT,               -- the sending institution (server-stamped author)
     not_yet_told   INTEGER NOT NULL,   -- 1: 未告知 (UNINFORMED)
     long_term      INTEGER NOT NULL,   -- 1: 長期保存 (LTS)
-    PRIMARY KEY (resource_type, resource_id)
+    -- Clustered by patient (SQLite): a view reads one contiguous range, not a seek per item.
+    PRIMARY KEY (patient_key, kind, resource_type, resource_id)
 );
-CREATE INDEX ix_sharing_items_patient ON sharing_items (patient_key, kind);
+CREATE UNIQUE INDEX ix_sharing_items_resource ON sharing_items (resource_type, resource_id);
 CREATE INDEX ix_sharing_items_day ON sharing_items (day);
 CREATE INDEX ix_sharing_items_ended ON sharing_items (ended);
