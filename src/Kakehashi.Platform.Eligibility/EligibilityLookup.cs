@@ -60,6 +60,23 @@ public sealed class EligibilityLookup(SqlDialect dialect, SqlPreparedPool statem
         return await command.ExecuteScalarAsync(cancellationToken) is not (null or DBNull);
     }
 
+    /// <summary>
+    /// Whether the patient holds a qualification of this insurer covering <paramref name="day"/>:
+    /// one indexed statement on the patient's rows (a handful), joined to the live Coverage. The
+    /// number is matched as registered: a 6-digit 国保 number also as its 8-digit spelling with 00.
+    /// </summary>
+    public Task<bool> IsInsuredByAsync(string patientId, string insurerNumber, DateOnly day, CancellationToken cancellationToken)
+    {
+        var canonical = InsuranceNumbers.CanonicalInsurer(insurerNumber);
+        var other = canonical.Length == 6 ? "00" + canonical : canonical;
+        return statements.QueryAsync(
+            "SELECT 1 FROM eligibility_qualifications q " + SqlResourceTables.JoinLive("c", "Coverage", "q.coverage_id") + " " +
+            "WHERE q.patient_id = @p0 AND q.insurer_number IN (@p1, @p2) AND q.valid_from <= @p3 AND (q.valid_until IS NULL OR q.valid_until >= @p3) LIMIT 1",
+            [patientId, canonical, other, QualificationIndex.DateKey(day)],
+            async (reader, ct) => await reader.ReadAsync(ct),
+            cancellationToken);
+    }
+
     /// <summary>Whether the patient's consent of this category for this organization is in force (consent_grants).</summary>
     public Task<bool> HasConsentAsync(string patientId, string organizationCode, string category, DateTimeOffset at, CancellationToken cancellationToken) =>
         statements.QueryAsync(

@@ -14,4 +14,7 @@ public sealed class QualificationRegistry(EligibilityLookup lookup) : IQualifica
 
     public async Task<IReadOnlyList<string>> CardHoldersAsync(string cardKey, CancellationToken cancellationToken) =>
         (await lookup.ByCardAsync(cardKey, cancellationToken)).Select(c => c.Qualification.PatientId).Distinct().ToList();
+
+    public Task<bool> IsInsuredByAsync(string patientId, string insurerNumber, DateTimeOffset at, CancellationToken cancellationToken) =>
+        lookup.IsInsuredByAsync(patientId, insurerNumber, DateOnly.FromDateTime(at.ToOffset(JapanTime.Offset).DateTime), cancellationToken);
 }

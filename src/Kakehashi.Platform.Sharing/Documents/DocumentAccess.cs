@@ -11,7 +11,10 @@ namespace Kakehashi.Platform.Sharing.Documents;
 /// and dentists of medical institutions (hospitals, clinics, dental clinics); checkup reports by the
 /// staff of medical institutions and by insurers. The recipient institution's doctors, dentists,
 /// nurses and clerks list the inbox and retrieve (a clerk at reception retrieves after the patient's
-/// consent). A document id is 404 to anyone who may not see it: whether it exists is not theirs to learn.
+/// consent). A checkup report is also read by its patient, the patient's current insurer and institutions
+/// holding the patient's <c>checkup</c> consent (<see cref="DocumentService.ReadAsync"/>); referrals and
+/// discharge summaries never by an insurer. A document id is 404 to anyone who may not see it: whether it
+/// exists is not theirs to learn.
 /// </summary>
 public static class DocumentAccess
 {

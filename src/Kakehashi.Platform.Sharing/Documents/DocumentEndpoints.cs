@@ -23,6 +23,7 @@ public static class DocumentEndpoints
         group.MapGet("/inbox", InboxAsync).RequireAccess(EndpointAccess.ForRoles("document-inbox", "R", "list the document inbox", Staff));
         group.MapGet("/sent", SentAsync).RequireAccess(EndpointAccess.ForRoles("document-sent", "R", "list sent documents", Senders));
         group.MapGet("/documents/{id}", ReadAsync).RequireAccess(EndpointAccess.ForRoles("document-read", "R", "read shared documents", Readers));
+        group.MapGet("/checkup-reports", CheckupReportsAsync).RequireAccess(EndpointAccess.ForRoles("document-checkup-reports", "R", "list a patient's checkup reports", Readers));
         group.MapPost("/documents/{id}/retrieve", RetrieveAsync).RequireAccess(EndpointAccess.ForRoles("document-retrieve", "R", "retrieve shared documents", Staff));
         group.MapPost("/documents/{id}/acknowledge", AcknowledgeAsync).RequireAccess(EndpointAccess.ForRoles("document-acknowledge", "U", "acknowledge shared documents", Staff));
     }
@@ -67,6 +68,19 @@ public static class DocumentEndpoints
         var row = await service.ReadAsync(request.Caller, id, http.RequestAborted);
         request.AddPatientReference(row.PatientKey);
         return Json(DocumentJson.WithDocument(row));
+    }
+
+    private static async Task<IResult> CheckupReportsAsync(HttpContext http, DocumentService service, string? patient)
+    {
+        var request = http.Guarded();
+        // The patient asked about is audited whatever the answer: a refused look at someone's checkups is on record too.
+        if (!string.IsNullOrEmpty(patient))
+        {
+            request.AddPatient(patient);
+        }
+
+        var rows = await service.CheckupReportsAsync(request.Caller, patient, http.RequestAborted);
+        return Json(DocumentJson.List(rows));
     }
 
     private static async Task<IResult> RetrieveAsync(HttpContext http, string id, DocumentService service)

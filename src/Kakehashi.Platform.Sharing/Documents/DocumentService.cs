@@ -8,6 +8,7 @@ using Kakehashi.Fhir.Storage;
 using Kakehashi.Fhir.Storage.Sql;
 using Kakehashi.Fhir.Validation;
 using Kakehashi.Platform.Consent;
+using Kakehashi.Platform.Security;
 using Kakehashi.Platform.Services;
 using Microsoft.Extensions.Options;
 
@@ -26,6 +27,7 @@ public sealed class DocumentService(
     DocumentStore documents,
     ConsentGrantLookup consents,
     ICheckupReportRegistry checkups,
+    IQualificationRegistry qualifications,
     IOptions<SharingOptions> options,
     TimeProvider time)
 {
@@ -152,8 +154,9 @@ public sealed class DocumentService(
 
     /// <summary>
     /// One version by its id: the sender; the recipient once it retrieved the document (the latest
-    /// version must be retrieved again); for a checkup report the patient, the submitter and
-    /// institutions holding the patient's <c>checkup</c> consent. Everyone else: 404.
+    /// version must be retrieved again); for a checkup report also whoever may see the patient's
+    /// checkup reports (<see cref="MaySeeCheckupReportsAsync"/>). Everyone else: 404. Referrals and
+    /// discharge summaries are never an insurer's to read.
     /// </summary>
     public async Task<SharedDocument> ReadAsync(AccessContext caller, string id, CancellationToken cancellationToken)
     {
@@ -170,21 +173,63 @@ public sealed class DocumentService(
                 : throw DocumentAccess.Forbidden("Retrieve the document first (POST /sharing/documents/{id}/retrieve), with the patient's consent.");
         }
 
-        if (row.Kind == DocumentKinds.CheckupReport)
+        if (row.Kind == DocumentKinds.CheckupReport && await MaySeeCheckupReportsAsync(caller, row.PatientKey, cancellationToken))
         {
-            if (caller.Role == KnownRoles.Patient && caller.PatientId is { } own && row.PatientKey == "Patient/" + own)
-            {
-                return row;
-            }
-
-            if (caller.OrganizationCode is { } code && caller.OrganizationKind is { } kind && Kakehashi.Platform.Security.KnownOrganizationKinds.UsesInstitutionCode(kind)
-                && await consents.IsInForceAsync(row.PatientKey, code, ConsentCategories.Checkup, time.GetUtcNow(), cancellationToken))
-            {
-                return row;
-            }
+            return row;
         }
 
         throw DocumentAccess.NotFound();
+    }
+
+    /// <summary>
+    /// The checkup reports of a patient (latest versions, newest first), for the patient, the
+    /// patient's current insurer and institutions holding the patient's <c>checkup</c> consent;
+    /// 403 for anyone else, whether or not the patient exists or has any report.
+    /// </summary>
+    public async Task<IReadOnlyList<SharedDocument>> CheckupReportsAsync(AccessContext caller, string? patientId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(patientId))
+        {
+            throw FhirException.BadRequest("Name the patient: ?patient={id}.", "patient");
+        }
+
+        var patientKey = "Patient/" + patientId;
+        if (!await MaySeeCheckupReportsAsync(caller, patientKey, cancellationToken))
+        {
+            throw DocumentAccess.Forbidden(
+                $"The checkup reports of {patientKey} are read by the patient, by the patient's current insurer, and by medical institutions and pharmacies " +
+                $"holding the patient's consent '{ConsentCategories.Checkup}' (given at reception).");
+        }
+
+        return await documents.ByPatientAsync(patientKey, DocumentKinds.CheckupReport, cancellationToken);
+    }
+
+    /// <summary>
+    /// Who sees every checkup report of a patient (健康診断結果報告書: the patient, institutions, the
+    /// insurer): the patient themselves; the staff of the insurer that insures the patient today (a
+    /// live Coverage under its number, as the eligibility service answers); an institution or
+    /// pharmacy holding the patient's <c>checkup</c> consent, in force now.
+    /// </summary>
+    private async Task<bool> MaySeeCheckupReportsAsync(AccessContext caller, string patientKey, CancellationToken cancellationToken)
+    {
+        if (caller.Role == KnownRoles.Patient)
+        {
+            return caller.PatientId is { } own && patientKey == "Patient/" + own;
+        }
+
+        if (caller.OrganizationCode is not { } code || caller.OrganizationKind is not { } kind)
+        {
+            return false;
+        }
+
+        if (kind == KnownOrganizationKinds.Insurer)
+        {
+            return caller.Role == KnownRoles.InsurerStaff
+                && await qualifications.IsInsuredByAsync(patientKey["Patient/".Length..], code, time.GetUtcNow(), cancellationToken);
+        }
+
+        return KnownOrganizationKinds.UsesInstitutionCode(kind)
+            && await consents.IsInForceAsync(patientKey, code, ConsentCategories.Checkup, time.GetUtcNow(), cancellationToken);
     }
 
     private Bundle Parse(byte[] body)

@@ -55,6 +55,11 @@ public sealed class DocumentStore(SqlDialect dialect)
     public Task<List<SharedDocument>> SentAsync(string senderCode, CancellationToken cancellationToken) =>
         QueryAsync(null, $"SELECT {Columns} FROM sharing_documents WHERE sender_code = @p0 AND superseded_by IS NULL ORDER BY submitted_at DESC LIMIT @p1", cancellationToken, senderCode, ListLimit);
 
+    /// <summary>The latest versions of one kind about a patient, newest first.</summary>
+    public Task<List<SharedDocument>> ByPatientAsync(string patientKey, string kind, CancellationToken cancellationToken) =>
+        QueryAsync(null, $"SELECT {Columns} FROM sharing_documents WHERE patient_key = @p0 AND kind = @p1 AND superseded_by IS NULL ORDER BY submitted_at DESC LIMIT @p2",
+            cancellationToken, patientKey, kind, ListLimit);
+
     /// <summary>Ids of documents whose retention ended before <paramref name="now"/>.</summary>
     public static async Task<List<(string Id, string PatientKey)>> ExpiredAsync(ISqlTransaction transaction, DateTimeOffset now, CancellationToken cancellationToken)
     {

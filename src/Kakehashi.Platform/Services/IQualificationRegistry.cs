@@ -20,4 +20,12 @@ public interface IQualificationRegistry
 
     /// <summary>The patients a My Number card is linked to (by its <see cref="CardKeys"/> key): one, normally.</summary>
     Task<IReadOnlyList<string>> CardHoldersAsync(string cardKey, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// True when the patient is insured by this insurer (8 digits, or 6 for 国保) on the day of
+    /// <paramref name="at"/> in Japan: a live health-insurance Coverage of the patient under the
+    /// insurer's number whose period covers that day. An ended or future qualification, or one of
+    /// a deleted or cancelled Coverage, is not.
+    /// </summary>
+    Task<bool> IsInsuredByAsync(string patientId, string insurerNumber, DateTimeOffset at, CancellationToken cancellationToken);
 }
