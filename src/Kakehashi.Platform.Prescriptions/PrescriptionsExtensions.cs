@@ -19,6 +19,7 @@ public static class PrescriptionsExtensions
         services.AddOptions<PrescriptionOptions>().Bind(builder.Configuration.GetSection(PrescriptionOptions.Section));
         services.AddSingleton(sp => new PrescriptionClock(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<DrugMasterProvider>();
+        services.AddSingleton<Kakehashi.Platform.Services.IDrugCodeDirectory, DrugCodeDirectory>();
         services.AddSingleton<PrescriptionStore>();
         services.AddSingleton<PrescriptionSettings>();
         services.AddSingleton<MedicationChecker>();

@@ -23,6 +23,8 @@ public sealed class DrugMasterVersion
     private static readonly Lazy<DrugMasterVersion> Shipped = new(LoadEmbedded, LazyThreadSafetyMode.ExecutionAndPublication);
 
     private readonly FrozenDictionary<string, DrugProduct> _byCode;
+    private readonly FrozenDictionary<string, DrugProduct> _byDrugCode;
+    private readonly FrozenDictionary<string, DrugProduct> _byIngredientCode;
     private readonly ContraindicationIndex _contraindications;
 
     private DrugMasterVersion(string version, DateOnly publishedOn, DrugSupplement supplement, FrozenDictionary<string, DrugProduct> byCode, IReadOnlyList<string> unmatched)
@@ -31,6 +33,8 @@ public sealed class DrugMasterVersion
         PublishedOn = publishedOn;
         Supplement = supplement;
         _byCode = byCode;
+        _byDrugCode = FirstByPrefix(byCode, DrugCodes.DrugCodeLength);
+        _byIngredientCode = FirstByPrefix(byCode, DrugCodes.IngredientCodeLength);
         _contraindications = new ContraindicationIndex(supplement.Contraindicated);
         UnmatchedSupplementKeys = unmatched;
     }
@@ -51,6 +55,18 @@ public sealed class DrugMasterVersion
     /// <summary>The product of a YJ code; null for a code outside the master (another code system, a delisted product, a typo).</summary>
     public DrugProduct? Find(string? yjCode) =>
         yjCode is not null && _byCode.TryGetValue(yjCode, out var product) ? product : null;
+
+    /// <summary>
+    /// A listed product (the one with the lowest code) of the drug a code's first 9 characters name —
+    /// ingredient, dosage form and strength, which price-list codes, YJ codes and 一般名処方コード
+    /// share; null when no product of the master has them.
+    /// </summary>
+    public DrugProduct? FindDrug(string? drugCode) =>
+        drugCode is { Length: DrugCodes.DrugCodeLength } && _byDrugCode.TryGetValue(drugCode, out var product) ? product : null;
+
+    /// <summary>A listed product (the one with the lowest code) of a 7-character ingredient code; null when none.</summary>
+    public DrugProduct? FindIngredient(string? ingredientCode) =>
+        ingredientCode is { Length: DrugCodes.IngredientCodeLength } && _byIngredientCode.TryGetValue(ingredientCode, out var product) ? product : null;
 
     /// <summary>The supplement's 併用禁忌 entries naming this pair, in either order; empty when none.</summary>
     public IReadOnlyList<Contraindication> Contraindications(DrugProduct a, DrugProduct b)
@@ -132,6 +148,11 @@ public sealed class DrugMasterVersion
         var unmatched = supplement.Keys.Where(key => !known.Contains(key)).ToArray();
         return new DrugMasterVersion(version, publishedOn, supplement, products.ToFrozenDictionary(StringComparer.Ordinal), unmatched);
     }
+
+    private static FrozenDictionary<string, DrugProduct> FirstByPrefix(FrozenDictionary<string, DrugProduct> byCode, int length) =>
+        byCode.Values
+            .GroupBy(product => product.YjCode[..length], StringComparer.Ordinal)
+            .ToFrozenDictionary(group => group.Key, group => group.MinBy(product => product.YjCode, StringComparer.Ordinal)!, StringComparer.Ordinal);
 
     private static Stream OpenResource(string fileName)
     {

@@ -2,24 +2,27 @@ using System.Net;
 using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Errors;
 using Kakehashi.Fhir.Validation;
+using Kakehashi.Platform.Services;
 
 namespace Kakehashi.Platform.Sharing.ClinicalItems;
 
 /// <summary>
 /// Reads a clinical-items Bundle (JP-CLINS <c>JP_Bundle_CLINS</c>, a collection) into the items it
 /// carries, or refuses it with 422 listing every problem: an entry of none of the six kinds, an
-/// entry invalid against its JP-CLINS profile, or an item that is not confirmed. Only confirmed
-/// information is shared (電子カルテ情報共有サービス): a suspected diagnosis, a preliminary result or a
-/// draft prescription stays in the sender's own record.
+/// entry invalid against its JP-CLINS profile, an item that is not confirmed, or a prescription
+/// whose drug code (YJ code, 一般名処方コード) names no drug of the drug master — which the profile
+/// cannot check, as no FHIR package carries those code lists. Only confirmed information is shared
+/// (電子カルテ情報共有サービス): a suspected diagnosis, a preliminary result or a draft prescription
+/// stays in the sender's own record.
 /// </summary>
-public sealed class ClinicalItemsSubmission(ProfileValidator validator)
+public sealed class ClinicalItemsSubmission(ProfileValidator validator, IDrugCodeDirectory drugs)
 {
     public const string BundleProfile = "http://jpfhir.jp/fhir/clins/StructureDefinition/JP_Bundle_CLINS";
 
     /// <summary>More entries than this in one submission is refused (a sender splits a larger backlog).</summary>
     public const int MaxEntries = 5_000;
 
-    public IReadOnlyList<SubmittedItem> Read(Bundle bundle)
+    public async Task<ClinicalItemsReading> ReadAsync(Bundle bundle, CancellationToken cancellationToken)
     {
         if (bundle.Type != Bundle.BundleType.Collection)
         {
@@ -75,6 +78,7 @@ public sealed class ClinicalItemsSubmission(ProfileValidator validator)
             items.Add(new SubmittedItem(i, kind, resource));
         }
 
+        var notes = await CheckDrugCodesAsync(items, problems, cancellationToken);
         if (problems.Issue.Count > 0)
         {
             throw new FhirException(HttpStatusCode.UnprocessableEntity, problems);
@@ -85,7 +89,52 @@ public sealed class ClinicalItemsSubmission(ProfileValidator validator)
             throw FhirException.Unprocessable("The Bundle carries no clinical item.", "Bundle.entry");
         }
 
-        return items;
+        return new ClinicalItemsReading(items, notes);
+    }
+
+    /// <summary>
+    /// Each prescription's medication codes against the drug master (one version for the whole
+    /// Bundle): an unknown code is a problem at its coding; a code checked only in part, a note.
+    /// </summary>
+    private async Task<List<OperationOutcome.IssueComponent>> CheckDrugCodesAsync(List<SubmittedItem> items, OperationOutcome problems, CancellationToken cancellationToken)
+    {
+        var codings = new List<(string Path, Coding Coding)>();
+        foreach (var item in items)
+        {
+            if (item.Resource is MedicationRequest { Medication: CodeableConcept medication })
+            {
+                for (var j = 0; j < medication.Coding.Count; j++)
+                {
+                    if (medication.Coding[j] is { Code.Length: > 0 } coding)
+                    {
+                        codings.Add(($"{item.Path}.medicationCodeableConcept.coding[{j}].code", coding));
+                    }
+                }
+            }
+        }
+
+        var notes = new List<OperationOutcome.IssueComponent>();
+        var answers = await drugs.LookUpAsync([.. codings.Select(c => c.Coding)], cancellationToken);
+        for (var k = 0; k < codings.Count; k++)
+        {
+            switch (answers[k])
+            {
+                case { Verdict: DrugCodeVerdict.Unknown, Message: var message }:
+                    Add(problems, message ?? $"The drug code {codings[k].Coding.Code} is not in the drug master.", codings[k].Path, OperationOutcome.IssueType.CodeInvalid);
+                    break;
+                case { Verdict: DrugCodeVerdict.Known, Message: { } note }:
+                    notes.Add(new OperationOutcome.IssueComponent
+                    {
+                        Severity = OperationOutcome.IssueSeverity.Information,
+                        Code = OperationOutcome.IssueType.Informational,
+                        Diagnostics = note,
+                        Expression = [codings[k].Path],
+                    });
+                    break;
+            }
+        }
+
+        return notes;
     }
 
     /// <summary>The JP-CLINS profile the item declares (e.g. a text-only observation), else its kind's.</summary>
@@ -112,11 +161,11 @@ public sealed class ClinicalItemsSubmission(ProfileValidator validator)
     private static string StripType(string expression, string type) =>
         expression.StartsWith(type + ".", StringComparison.Ordinal) ? expression[(type.Length + 1)..] : expression == type ? "" : expression;
 
-    private static void Add(OperationOutcome outcome, string message, string expression) =>
+    private static void Add(OperationOutcome outcome, string message, string expression, OperationOutcome.IssueType type = OperationOutcome.IssueType.Invalid) =>
         outcome.Issue.Add(new OperationOutcome.IssueComponent
         {
             Severity = OperationOutcome.IssueSeverity.Error,
-            Code = OperationOutcome.IssueType.Invalid,
+            Code = type,
             Diagnostics = message,
             Expression = [expression],
         });

@@ -66,7 +66,8 @@ public sealed class SubmitClinicalItemsOperation(
             throw FhirException.NotFound($"{patientKey} is not known.");
         }
 
-        var items = submission.Read(bundle);
+        var reading = await submission.ReadAsync(bundle, cancellationToken);
+        var items = reading.Items;
         var kept = items.Where(i => !windows.EndedBeyondRetention(i.Resource)).ToList();
         var writer = new Writer(caller, null);
         var counts = new Counts { Excluded = items.Count - kept.Count };
@@ -87,6 +88,12 @@ public sealed class SubmitClinicalItemsOperation(
         result.Add("updated", new Integer(counts.Updated));
         result.Add("removed", new Integer(counts.Removed));
         result.Add("excluded", new Integer(counts.Excluded));
+        if (reading.Notes.Count > 0)
+        {
+            // What was accepted with a remark (e.g. a drug code checked only as its drug): for the sender, nothing refused.
+            result.Parameter.Add(new Parameters.ParameterComponent { Name = "outcome", Resource = new OperationOutcome { Issue = [.. reading.Notes] } });
+        }
+
         return new FhirResponse { Status = HttpStatusCode.OK, Resource = result };
     }
 

@@ -94,9 +94,12 @@ public abstract class ClinicalItemsContract(ServerFixture server)
     }
 
     [Theory]
-    [InlineData("Observation-ErrorExample-ObsLabo-eGFR.json")]
-    [InlineData("MedicationRequest-ErrorExample-JP-MedReq-ExtEye-Total1.json")]
-    public async Task TheGuidesErrorExamples_AreRefusedAtTheEntry_AndNothingIsStored(string file)
+    [InlineData("Observation-ErrorExample-ObsLabo-eGFR.json", "Bundle.entry[1].resource.code", null)]
+    [InlineData("MedicationRequest-ErrorExample-JP-MedReq-ExtEye-Total1.json", "Bundle.entry[1].resource", null)]
+    // "一般処方コード2124030F2ZZZが間違っている": 2124030F2 (ingredient, form, strength) is no drug of the price list; the
+    // valid example's クアゼパム錠２０ｍｇ is 1124030F2ZZZ. Only the drug master can tell, so the profile passes it.
+    [InlineData("MedicationRequest-ErrorExample-JP-MedReq-PO-SID-28days.json", "Bundle.entry[1].resource.medicationCodeableConcept.coding[0].code", "2124030F2ZZZ")]
+    public async Task TheGuidesErrorExamples_AreRefusedAtTheElement_AndNothingIsStored(string file, string element, string? said)
     {
         using var world = await SetUpAsync();
         var good = Diagnosis(Unique("dx"), "20064049", "十二指腸潰瘍");
@@ -104,7 +107,87 @@ public abstract class ClinicalItemsContract(ServerFixture server)
         var issues = refused["issue"]!.AsArray();
         Assert.NotEmpty(issues);
         Assert.All(issues, i => Assert.StartsWith("Bundle.entry[1].resource", (string?)i!["expression"]![0], StringComparison.Ordinal));
+        Assert.Contains(element, issues.Select(i => (string?)i!["expression"]![0]));
+        if (said is not null)
+        {
+            Assert.Contains(issues, i => (string?)i!["expression"]![0] == element && (string?)i["severity"] == "error" && ((string?)i["diagnostics"])!.Contains(said, StringComparison.Ordinal));
+        }
+
         Assert.Empty(await ItemsAsync(world.Viewer, world.Patient));
+        var stored = await (await Operator.GetAsync($"MedicationRequest?patient=Patient/{world.Patient}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Null(stored["entry"]);
+    }
+
+    [Fact]
+    public async Task TheGuidesPrescriptionExamples_AreAccepted_TheirDrugCodesKnownToTheDrugMaster()
+    {
+        using var world = await SetUpAsync();
+        var examples = PrescriptionExamples();
+        Assert.Equal(13, examples.Count);
+        var answer = await (await SubmitAsync(world.Clinic, world.Patient, Bundle([.. examples.Select(Example)]))).ExpectAsync(HttpStatusCode.OK);
+        // Two pairs of the examples share their resourceInstance-identifier: the second of each updates the first.
+        Assert.Equal(examples.Count, Count(answer, "created") + Count(answer, "updated"));
+
+        // Two YJ codes are not in the 2025-07-16 price list, though real: プレドニン錠５ｍｇ's own code under the
+        // unified-name listing プレドニゾロン錠 (2456001F1019), and カルボシステイン錠２５０ｍｇ「サワイ」, listed until March
+        // 2025. Their drugs (first 9 characters) are listed: accepted, each with a note at its coding.
+        var notes = answer["parameter"]!.AsArray().Single(p => (string?)p!["name"] == "outcome")!["resource"]!["issue"]!.AsArray();
+        string Coding(string file, int j) => $"Bundle.entry[{examples.ToList().IndexOf(file)}].resource.medicationCodeableConcept.coding[{j}].code";
+        Assert.Equal(
+            [Coding("MedicationRequest-Example-JP-MedReq-TID-01.json", 1), Coding("MedicationRequest-Example-JP-MedReq-eCS-fukintouByDay.json", 1)],
+            notes.Select(n => (string)n!["expression"]![0]!).Order(StringComparer.Ordinal));
+        Assert.All(notes, n => Assert.Equal("information", (string?)n!["severity"]));
+        Assert.Contains(notes, n => ((string?)n!["diagnostics"])!.Contains("2456001F1310", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(YjCode, "1124030F2025", "accepted")] // ドラール錠２０, listed
+    [InlineData(YjCode, "1124030F2998", "noted")] // not listed, but its drug クアゼパム ２０ｍｇ１錠 is
+    [InlineData(YjCode, "2124030F2017", "refused")] // no drug 2124030F2
+    [InlineData(YjCode, "1124030F2", "refused")] // not a YJ code
+    [InlineData("urn:oid:1.2.392.100495.20.1.73", "9999999X9999", "refused")] // the same system under JP Core's OID
+    [InlineData(GeneralNameCode, "1124030F9ZZZ", "refused")] // クアゼパム in no 9th strength
+    [InlineData(GeneralNameCode, "1124030FAZZZ", "noted")] // an exception code (例外コード): its ingredient is checked
+    [InlineData("http://medis.or.jp/CodeSystem/master-HOT9", "999999999", "accepted")] // HOT: the price list cannot tell
+    public async Task APrescriptionsDrugCode_IsCheckedAgainstTheDrugMaster(string system, string code, string expected)
+    {
+        using var world = await SetUpAsync();
+        var request = Prescription(Unique("p"), Today);
+        var codings = request["medicationCodeableConcept"]!["coding"]!.AsArray();
+        // Coding 0 stays a real standard code (the profile wants a YJ or general-name code, at most one of each): the
+        // guide's 一般名処方コード, or ドラール錠２０'s YJ code when a general-name code is tried. The code tried is coding 1.
+        if (system == GeneralNameCode)
+        {
+            codings[0] = new JsonObject { ["system"] = YjCode, ["code"] = "1124030F2025", ["display"] = "ドラール錠２０" };
+        }
+
+        codings.Insert(1, new JsonObject { ["system"] = system, ["code"] = code, ["display"] = "クアゼパム錠２０ｍｇ" });
+        var response = await SubmitAsync(world.Hospital, world.Patient, Bundle(request));
+        const string Element = "Bundle.entry[0].resource.medicationCodeableConcept.coding[1].code";
+        if (expected == "refused")
+        {
+            var refused = await response.ExpectAsync(HttpStatusCode.UnprocessableEntity);
+            var issue = Assert.Single(refused["issue"]!.AsArray());
+            Assert.Equal(Element, (string?)issue!["expression"]![0]);
+            Assert.Equal("code-invalid", (string?)issue["code"]);
+            Assert.Contains(code, (string?)issue["diagnostics"], StringComparison.Ordinal);
+            Assert.Empty(await ItemsAsync(world.Viewer, world.Patient));
+            return;
+        }
+
+        var answer = await response.ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(1, Count(answer, "created"));
+        var outcome = answer["parameter"]!.AsArray().SingleOrDefault(p => (string?)p!["name"] == "outcome");
+        if (expected == "noted")
+        {
+            var note = Assert.Single(outcome!["resource"]!["issue"]!.AsArray());
+            Assert.Equal(Element, (string?)note!["expression"]![0]);
+            Assert.Equal("information", (string?)note["severity"]);
+        }
+        else
+        {
+            Assert.Null(outcome);
+        }
     }
 
     [Fact]

@@ -17,8 +17,16 @@ public static class ClinicalItemsData
     public const string Potassium = "3H015000002327201";
     public const string Albumin = "3A015000002329101";
 
+    public const string YjCode = "http://capstandard.jp/iyaku.info/CodeSystem/YJ-code";
+    public const string GeneralNameCode = "http://jpfhir.jp/fhir/core/mhlw/CodeSystem/MedicationGeneralOrderCode";
+
     public static JsonObject Example(string file) =>
         JsonNode.Parse(File.ReadAllText(TestData.Path("jpdata", "examples", "jp-clins", file)))!.AsObject();
+
+    /// <summary>The file names of the guide's valid MedicationRequest examples, in name order.</summary>
+    public static IReadOnlyList<string> PrescriptionExamples() =>
+        [.. Directory.GetFiles(TestData.Path("jpdata", "examples", "jp-clins"), "MedicationRequest-Example-*.json")
+            .Select(f => System.IO.Path.GetFileName(f)).Order(StringComparer.Ordinal)];
 
     public static JsonObject Bundle(params JsonObject[] items) => new()
     {
