@@ -41,9 +41,9 @@ public sealed class CheckupHistoryOperation(HistoryAccess access, CheckupStore c
                 continue;
             }
 
-            var urls = document.Observations.ToDictionary(o => o.Index, o => HistoryBundle.Urn($"checkup/{row.Id}/{o.Index}"));
+            var urls = document.Observations.ToDictionary(o => o.Index, o => StableUrn.For($"checkup/{row.Id}/{o.Index}"));
             var report = Report(id, row, document, [.. results.Select(r => urls[r.Index])]);
-            entries.Add((HistoryBundle.Urn($"checkup/{row.Id}"), report));
+            entries.Add((StableUrn.For($"checkup/{row.Id}"), report));
             foreach (var (index, _, observation) in results)
             {
                 entries.Add((urls[index], Result(id, document, observation, urls)));

@@ -1,5 +1,3 @@
-using System.Net;
-using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Errors;
 using Kakehashi.Fhir.Interactions;
 using Kakehashi.Fhir.Security;
@@ -56,16 +54,7 @@ public sealed class HistoryAccess(AccessPolicy policy, SqlDialect dialect)
         var granted = await GrantedAsync(request, patientKey, consent, [view.Category, .. extraCategories], cancellationToken);
         if (!granted.Contains(view.Category))
         {
-            var outcome = new OperationOutcome();
-            outcome.Issue.Add(new OperationOutcome.IssueComponent
-            {
-                Severity = OperationOutcome.IssueSeverity.Error,
-                Code = OperationOutcome.IssueType.Forbidden,
-                Details = new CodeableConcept(ConsentCategories.System, view.Category),
-                Diagnostics = $"Viewing the {view.Title} of {patientKey} needs the patient's consent in category '{view.Category}' for organization " +
-                              $"{consent.OrganizationCode}, in force now; there is none. The patient gives it at the card reader or to your staff (a Consent resource).",
-            });
-            throw new FhirException(HttpStatusCode.Forbidden, outcome);
+            throw ConsentRefusal.For(view.Title, patientKey, view.Category, consent.OrganizationCode);
         }
 
         granted.IntersectWith(extraCategories);

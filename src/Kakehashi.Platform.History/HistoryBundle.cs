@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Interactions;
 
@@ -24,15 +22,6 @@ public static class HistoryBundle
         }
 
         return new FhirResponse { Bundle = result };
-    }
-
-    /// <summary>A stable <c>urn:uuid:</c> for an entry derived from <paramref name="source"/>: the same source gives the same fullUrl in every answer.</summary>
-    public static string Urn(string source)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(source));
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x50); // version 5 (name-based)
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80); // RFC 4122 variant
-        return "urn:uuid:" + new Guid(hash.AsSpan(0, 16), bigEndian: true).ToString();
     }
 
     public static OperationOutcome.IssueComponent Note(string message) => new()

@@ -33,7 +33,7 @@ public sealed class MedicationHistoryOperation(HistoryAccess access, HistorySour
         }
 
         var entries = MedicationHistory.Merge(id, claims, dispensings, aliases);
-        return HistoryBundle.Render(request, Name, [.. entries.Select(e => (HistoryBundle.Urn(e.Source), (Resource)e.Entry))]);
+        return HistoryBundle.Render(request, Name, [.. entries.Select(e => (StableUrn.For(e.Source), (Resource)e.Entry))]);
     }
 
     /// <summary>Who dispensed (the author tag the server stamped, else the performer's institution code), when (Japan day) and what (drug codes).</summary>

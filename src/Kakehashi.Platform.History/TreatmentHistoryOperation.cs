@@ -45,7 +45,7 @@ public sealed class TreatmentHistoryOperation(HistoryAccess access, HistorySourc
                 $"Surgery and transplant lines are shown only with the patient's consent in category '{ConsentCategories.Surgery}' (手術情報) for this organization; there is none, so they are left out."));
         }
 
-        return HistoryBundle.Render(request, Name, [.. entries.OrderByDescending(e => e.Day).ThenBy(e => e.Source, StringComparer.Ordinal).Select(e => (HistoryBundle.Urn(e.Source), (Resource)e.Entry))], notes);
+        return HistoryBundle.Render(request, Name, [.. entries.OrderByDescending(e => e.Day).ThenBy(e => e.Source, StringComparer.Ordinal).Select(e => (StableUrn.For(e.Source), (Resource)e.Entry))], notes);
     }
 
     private static Procedure Entry(string patientId, ClaimRecord claim, ClaimLine line, TreatmentKind kind, string? name)

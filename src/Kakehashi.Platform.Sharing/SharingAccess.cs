@@ -1,5 +1,3 @@
-using System.Net;
-using Hl7.Fhir.Model;
 using Kakehashi.Fhir.Errors;
 using Kakehashi.Fhir.Interactions;
 using Kakehashi.Fhir.Security;
@@ -79,15 +77,6 @@ public sealed class SharingAccess(AccessPolicy policy, ConsentGrantLookup consen
             return SharingViewer.Consented;
         }
 
-        var outcome = new OperationOutcome();
-        outcome.Issue.Add(new OperationOutcome.IssueComponent
-        {
-            Severity = OperationOutcome.IssueSeverity.Error,
-            Code = OperationOutcome.IssueType.Forbidden,
-            Details = new CodeableConcept(ConsentCategories.System, ConsentCategories.ClinicalItems),
-            Diagnostics = $"Viewing the {view} of {patientKey} needs the patient's consent in category '{ConsentCategories.ClinicalItems}' for organization {consent.OrganizationCode}, "
-                          + "in force now; there is none. The patient gives it at the card reader or to your staff (a Consent resource).",
-        });
-        throw new FhirException(HttpStatusCode.Forbidden, outcome);
+        throw ConsentRefusal.For(view, patientKey, ConsentCategories.ClinicalItems, consent.OrganizationCode);
     }
 }

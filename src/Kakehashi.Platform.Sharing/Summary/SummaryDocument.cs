@@ -88,12 +88,5 @@ public static class SummaryDocument
         };
     }
 
-    /// <summary>A stable <c>urn:uuid</c> (name-based, version 5 layout) for an entry.</summary>
-    public static string Urn(string source)
-    {
-        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(source));
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return "urn:uuid:" + new Guid(hash.AsSpan(0, 16), bigEndian: true);
-    }
+    private static string Urn(string source) => StableUrn.For(source);
 }

@@ -247,6 +247,18 @@ public abstract class ClinicalItemsContract(ServerFixture server)
         // Another institution with consent sees it, with the notice.
         var seen = (await ItemsAsync(world.Viewer, world.Patient, "diagnosis")).Single(i => Name(i) == "胃癌");
         Assert.Contains(seen["extension"]!.AsArray(), e => ((string?)e!["valueString"])?.StartsWith("未告知", StringComparison.Ordinal) == true);
+
+        // Nor its versions, before or after the sender's next list removes it.
+        foreach (var removed in new[] { false, true })
+        {
+            if (removed)
+            {
+                await SubmittedAsync(world.Hospital, world.Patient, Diagnosis("told", "20055452", "高血圧症"));
+            }
+
+            await (await patient.GetAsync($"Condition/{hiddenId}/_history")).ExpectOutcomeAsync(HttpStatusCode.NotFound);
+            await (await patient.GetAsync($"Condition/{hiddenId}/_history/1")).ExpectOutcomeAsync(HttpStatusCode.NotFound);
+        }
     }
 
     [Fact]
