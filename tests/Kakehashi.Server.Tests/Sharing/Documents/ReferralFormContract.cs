@@ -1,6 +1,6 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Kakehashi.Server.Tests.Eligibility;
 using Kakehashi.Server.Tests.Support;
 using static Kakehashi.Server.Tests.Support.FhirHttp;
