@@ -13,7 +13,8 @@ namespace Kakehashi.Platform.Sharing.Documents;
 /// JP_Composition_eReferral allows: the purpose as an Encounter's reason (950), each diagnosis as a
 /// Condition (340), the clinical course as a note on the main diagnosis (360), the infection
 /// information as an Observation (520). The form carries no codes: diagnoses are written with the
-/// guide's code for an uncoded disease and their text, medications as the 処方 section's narrative.
+/// guide's code for an uncoded disease and their text, the current medication as the narrative of
+/// the 投薬指示 section (430), remarks as 備考・連絡情報 (220).
 /// </summary>
 public static class ReferralComposer
 {
