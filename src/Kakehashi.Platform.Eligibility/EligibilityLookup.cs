@@ -37,6 +37,10 @@ public sealed class EligibilityLookup(SqlDialect dialect, SqlPreparedPool statem
     public Task<List<EligibilityCandidate>> ByCardAsync(string cardKey, CancellationToken cancellationToken) =>
         QueryAsync("WHERE q.card_key = @p0", cardKey, cancellationToken);
 
+    /// <summary>The qualifications a patient holds (index ix_eligibility_patient).</summary>
+    public Task<List<EligibilityCandidate>> ByPatientAsync(string patientId, CancellationToken cancellationToken) =>
+        QueryAsync("WHERE q.patient_id = @p0", patientId, cancellationToken);
+
     /// <summary>The live public-expense Coverage of a patient with this payer, for an upload that updates it.</summary>
     public async Task<string?> PublicExpenseIdAsync(string patientId, string payerNumber, CancellationToken cancellationToken)
     {

@@ -5,7 +5,7 @@ namespace Kakehashi.Platform.Eligibility;
 public static class KnownEligibilitySystems
 {
     /// <summary>The individual insured number 保険者番号:記号:番号:枝番 (JP-CLINS 被保険者個人識別子).</summary>
-    public const string InsuredMemberId = "http://jpfhir.jp/fhir/clins/Idsystem/JP_Insurance_memberID";
+    public const string InsuredMemberId = KnownJapanSystems.InsuredMemberId;
 
     /// <summary>保険者番号.</summary>
     public const string InsurerNumber = KnownJapanSystems.InsurerNumber;

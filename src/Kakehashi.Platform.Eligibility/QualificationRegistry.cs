@@ -12,6 +12,13 @@ public sealed class QualificationRegistry(EligibilityLookup lookup) : IQualifica
     public async Task<IReadOnlyList<string>> HoldersAsync(InsuredNumber number, CancellationToken cancellationToken) =>
         (await lookup.ByInsuredNumberAsync(number, cancellationToken)).Select(c => c.Qualification.PatientId).Distinct().ToList();
 
+    public async Task<InsuredNumber?> InsuredNumberAsync(string patientId, DateOnly on, CancellationToken cancellationToken) =>
+        (await lookup.ByPatientAsync(patientId, cancellationToken))
+            .Select(c => c.Qualification)
+            .Where(q => q.ValidFrom <= on && (q.ValidUntil is null || q.ValidUntil >= on))
+            .OrderByDescending(q => q.ValidFrom)
+            .FirstOrDefault()?.Number;
+
     public async Task<IReadOnlyList<string>> CardHoldersAsync(string cardKey, CancellationToken cancellationToken) =>
         (await lookup.ByCardAsync(cardKey, cancellationToken)).Select(c => c.Qualification.PatientId).Distinct().ToList();
 

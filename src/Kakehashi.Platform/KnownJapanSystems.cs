@@ -15,6 +15,9 @@ public static class KnownJapanSystems
     /// <summary>保険者番号.</summary>
     public const string InsurerNumber = "urn:oid:1.2.392.100495.20.3.61";
 
+    /// <summary>The individual insured number 保険者番号:記号:番号:枝番 (JP-CLINS 被保険者個人識別子).</summary>
+    public const string InsuredMemberId = "http://jpfhir.jp/fhir/clins/Idsystem/JP_Insurance_memberID";
+
     /// <summary>The insured person's 記号 on a Coverage (JP Core extension).</summary>
     public const string InsuredSymbolExtension = "http://jpfhir.jp/fhir/core/Extension/StructureDefinition/JP_Coverage_InsuredPersonSymbol";
 

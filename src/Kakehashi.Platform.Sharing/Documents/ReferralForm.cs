@@ -6,6 +6,7 @@ using Kakehashi.Fhir.Security;
 using Kakehashi.Fhir.Storage;
 using Kakehashi.Platform.Endpoints;
 using Kakehashi.Platform.Security;
+using Kakehashi.Platform.Services;
 
 namespace Kakehashi.Platform.Sharing.Documents;
 
@@ -20,7 +21,8 @@ public static class ReferralForm
 
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 
-    public static async Task<IResult> SubmitAsync(HttpContext http, DocumentService service, IResourceStore resources, SecurityStore security, TimeProvider time)
+    public static async Task<IResult> SubmitAsync(
+        HttpContext http, DocumentService service, IResourceStore resources, SecurityStore security, IQualificationRegistry qualifications, TimeProvider time)
     {
         var request = http.Guarded();
         var caller = request.Caller;
@@ -48,12 +50,21 @@ public static class ReferralForm
             throw FhirException.NotFound($"Patient/{patientId} is not known.");
         }
 
+        var now = time.GetUtcNow();
+        var patient = JsonNode.Parse(stored.Json)!.AsObject();
+        var memberId = ReferralPatient.StoredMemberId(patient)
+            ?? (await qualifications.InsuredNumberAsync(patientId, DateOnly.FromDateTime(now.ToOffset(JapanTime.Offset).Date), http.RequestAborted) is { } insured
+                ? ReferralPatient.MemberId(insured)
+                : throw FhirException.Unprocessable(
+                    $"Patient/{patientId} has no health-insurance qualification in force: a referral names the patient by the insured number (保険者番号:記号:番号:枝番). Check the patient's eligibility (資格確認) first.",
+                    "patient"));
+
         var code = caller.OrganizationCode!;
         var organization = await security.FindOrganizationAsync(code, http.RequestAborted);
         var author = caller.Kind == CallerKind.System
             ? (await security.FindClientAsync(caller.Subject, http.RequestAborted))?.DisplayName
             : (await security.FindAccountAsync(caller.Subject, http.RequestAborted))?.DisplayName;
-        var bundle = ReferralComposer.Compose(form, JsonNode.Parse(stored.Json)!.AsObject(), code, organization?.Name ?? code, author ?? caller.Subject, time.GetUtcNow());
+        var bundle = ReferralComposer.Compose(form, patientId, patient, memberId, new ReferralSender(code, organization?.Name ?? code, author ?? caller.Subject), now);
         var row = await service.SubmitAsync(caller, patientId, null, Encoding.UTF8.GetBytes(bundle.ToJsonString()), http.RequestAborted);
         request.AddPatientReference(row.PatientKey);
         http.Response.Headers.Location = "/sharing/documents/" + row.Id;

@@ -5,6 +5,9 @@ public sealed record ReferralRequest
 {
     public string? Patient { get; init; }
 
+    /// <summary>患者住所, for a patient the platform has no address for (a referral document carries one).</summary>
+    public string? PatientAddress { get; init; }
+
     public string? RecipientInstitution { get; init; }
 
     public string? RecipientInstitutionName { get; init; }
@@ -20,6 +23,9 @@ public sealed record ReferralRequest
     public string? ClinicalCourse { get; init; }
 
     public string? Medications { get; init; }
+
+    /// <summary>感染症情報 (e.g. HBs抗原陰性, MRSA保菌): free text; the letter says 記載なし without it.</summary>
+    public string? Infections { get; init; }
 
     public string? Remarks { get; init; }
 }

@@ -18,6 +18,12 @@ public interface IQualificationRegistry
     /// </summary>
     Task<IReadOnlyList<string>> HoldersAsync(InsuredNumber number, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The insured number of the patient's qualification in force on <paramref name="on"/> (the one
+    /// begun last when several are), or null: a document names its patient by it.
+    /// </summary>
+    Task<InsuredNumber?> InsuredNumberAsync(string patientId, DateOnly on, CancellationToken cancellationToken);
+
     /// <summary>The patients a My Number card is linked to (by its <see cref="CardKeys"/> key): one, normally.</summary>
     Task<IReadOnlyList<string>> CardHoldersAsync(string cardKey, CancellationToken cancellationToken);
 

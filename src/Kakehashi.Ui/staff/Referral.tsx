@@ -1,7 +1,9 @@
-// 診療情報提供書の作成 (doctors, dentists): for the patient on screen, the recipient institution
-// (医療機関コード, 10 digits, required; department and doctor optional), the purpose, diagnoses,
-// clinical course, medications and remarks → POST /sharing/referrals, which builds and validates
-// the JP-CLINS referral document; the server's refusals are shown field by field.
+// 診療情報提供書の作成 (doctors, dentists): for the patient on screen, their address (prefilled
+// from the platform's Patient; required by the document when the platform has none), the
+// recipient institution (医療機関コード, 10 digits, required; department and doctor optional), the
+// purpose, diagnoses, clinical course, medications, infections and remarks → POST
+// /sharing/referrals, which builds and validates the JP-CLINS referral document; the server's
+// refusals are shown field by field.
 import type { TargetedEvent } from 'preact';
 import { useState } from 'preact/hooks';
 import { localError } from '../lib/api';
@@ -12,19 +14,21 @@ import { href } from '../lib/route';
 import { useSession } from '../lib/session';
 import { type DocumentMetadata, institutionCode } from '../lib/sharing';
 import { Details, ErrorBox } from '../lib/ui';
-import { PatientForm, WithPatient } from './patientParts';
+import { type Patient, PatientForm, WithPatient } from './patientParts';
 
 interface Draft {
-  recipientInstitution: string; recipientInstitutionName: string; recipientDepartment: string; recipientDoctor: string;
-  purpose: string; diagnoses: string; clinicalCourse: string; medications: string; remarks: string;
+  patientAddress: string; recipientInstitution: string; recipientInstitutionName: string; recipientDepartment: string; recipientDoctor: string;
+  purpose: string; diagnoses: string; clinicalCourse: string; medications: string; infections: string; remarks: string;
 }
 
-const empty: Draft = { recipientInstitution: '', recipientInstitutionName: '', recipientDepartment: '', recipientDoctor: '', purpose: '', diagnoses: '', clinicalCourse: '', medications: '', remarks: '' };
-const fields: readonly (keyof Draft)[] = ['recipientInstitution', 'recipientInstitutionName', 'recipientDepartment', 'recipientDoctor', 'purpose', 'diagnoses', 'clinicalCourse', 'medications', 'remarks'];
-const multiline = new Set<keyof Draft>(['purpose', 'diagnoses', 'clinicalCourse', 'medications', 'remarks']);
+const empty: Draft = { patientAddress: '', recipientInstitution: '', recipientInstitutionName: '', recipientDepartment: '', recipientDoctor: '', purpose: '', diagnoses: '', clinicalCourse: '', medications: '', infections: '', remarks: '' };
+const fields: readonly (keyof Draft)[] = ['patientAddress', 'recipientInstitution', 'recipientInstitutionName', 'recipientDepartment', 'recipientDoctor', 'purpose', 'diagnoses', 'clinicalCourse', 'medications', 'infections', 'remarks'];
+const multiline = new Set<keyof Draft>(['purpose', 'diagnoses', 'clinicalCourse', 'medications', 'infections', 'remarks']);
 const errorPatterns = [
   { pattern: /institution (code|number)|10 digits/i, key: 'sh.error.recipientInstitution' },
   { pattern: /purpose/i, key: 'sh.error.purpose' },
+  { pattern: /patientAddress|no address/i, key: 'sh.error.patientAddress' },
+  { pattern: /qualification in force|insured number/i, key: 'sh.error.insured' },
 ];
 
 const lines = (text: string) => text.split('\n').map(l => l.trim()).filter(Boolean);
@@ -34,6 +38,7 @@ export function referralBody(patientId: string, draft: Draft, code: string) {
   const optional = (value: string) => value.trim() || undefined;
   return {
     patient: patientId,
+    patientAddress: optional(draft.patientAddress),
     recipientInstitution: code,
     recipientInstitutionName: optional(draft.recipientInstitutionName),
     recipientDepartment: optional(draft.recipientDepartment),
@@ -42,6 +47,7 @@ export function referralBody(patientId: string, draft: Draft, code: string) {
     diagnoses: lines(draft.diagnoses),
     clinicalCourse: optional(draft.clinicalCourse),
     medications: optional(lines(draft.medications).join('\n')),
+    infections: optional(draft.infections),
     remarks: optional(draft.remarks),
   };
 }
@@ -52,15 +58,23 @@ export function Referral({ patientId }: { patientId: string | null }) {
     <section aria-labelledby="referral-title">
       <ScreenTitle id="referral-title" focusKey={`referral:${patientId ?? ''}`}>{i18n.t('sh.referralTitle')}</ScreenTitle>
       <PatientForm patientId={patientId} page="referral" />
-      {patientId && <WithPatient key={patientId} patientId={patientId}>{() => <ReferralForm patientId={patientId} />}</WithPatient>}
+      {patientId && <WithPatient key={patientId} patientId={patientId}>{patient => <ReferralForm patientId={patientId} address={addressOf(patient)} />}</WithPatient>}
     </section>
   );
 }
 
-function ReferralForm({ patientId }: { patientId: string }) {
+/** The patient's address as one line (JP Core: the text, or its parts), to prefill the form. */
+function addressOf(patient: Patient): string {
+  const address = patient.address?.[0];
+  if (!address) return '';
+  return address.text?.trim() || [address.state, address.city, address.district, ...(address.line ?? [])].filter(Boolean).join('');
+}
+
+function ReferralForm({ patientId, address }: { patientId: string; address: string }) {
   const i18n = useI18n();
   const { api } = useSession();
-  const [draft, setDraft] = useState<Draft>(empty);
+  const start = { ...empty, patientAddress: address };
+  const [draft, setDraft] = useState<Draft>(start);
   const [sent, run, reset] = useAction<DocumentMetadata>();
   const submit = (event: TargetedEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -81,7 +95,7 @@ function ReferralForm({ patientId }: { patientId: string }) {
         ]} />
         <p class="actions">
           <a class="button" href={href('inbox')}>{i18n.t('sh.toSent')}</a>
-          <button type="button" onClick={() => { setDraft(empty); reset(); }}>{i18n.t('sh.newReferral')}</button>
+          <button type="button" onClick={() => { setDraft(start); reset(); }}>{i18n.t('sh.newReferral')}</button>
         </p>
       </div>
     );

@@ -15,6 +15,7 @@ export interface Patient extends Resource {
   name?: HumanName[];
   birthDate?: string;
   gender?: string;
+  address?: { text?: string; state?: string; city?: string; district?: string; line?: string[] }[];
 }
 
 /** The patient id field; opening goes to the screen's address for that patient (#/{page}/{id}). */

@@ -33,8 +33,9 @@ public sealed class ExampleValidationTests(ConformanceFixture fixture, ITestOutp
         // resolve()-profile slicing of section.entry cannot tell the entries apart; inside its Bundle it is checked fully.
         ["jp-ePrescriptionData/Composition-JP-Composition-ePreBundleExample01.json"] = "for slice healthInsurancePublic",
 
-        // Firely.Fhir.Validation 3.6.0 throws inside SliceValidator on this Bundle (a section without entries in a
-        // nested slice); the server reports that the resource could not be validated.
+        // Firely.Fhir.Validation 3.6.0 throws inside SliceValidator on this Bundle: it has no Observation, and the
+        // validator fails on the empty entry:observation slice, which JP_Bundle_eReferral reslices (with an
+        // Observation added the example validates); the server reports that the resource could not be validated.
         ["jp-clins/Bundle-Bundle-CLINS-Referral-NoEntry-Example-01.json"] = "could not be validated",
     };
 

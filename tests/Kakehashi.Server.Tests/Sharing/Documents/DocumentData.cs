@@ -13,8 +13,9 @@ public static class DocumentData
     public const string CheckupExample = "jp-eCheckupReport/Bundle-Bundle-eCheckupReport-Sample-01.json";
 
     /// <summary>
-    /// Every referral example of the guide that the validator can check. The NoEntry example makes
-    /// Firely.Fhir.Validation 3.6.0 throw inside its SliceValidator (a known defect, see JpExamples.KnownDefects).
+    /// Every referral example of the guide that the validator can check. The NoEntry example, which has
+    /// no Observation, makes Firely.Fhir.Validation 3.6.0 throw inside its SliceValidator (a known
+    /// defect, see JpExamples.KnownDefects).
     /// </summary>
     public static IEnumerable<string> ReferralExamples() =>
         JpExamples.All().Where(e => e.StartsWith("jp-clins/Bundle-", StringComparison.Ordinal) && e.Contains("Referral", StringComparison.Ordinal) && JpExamples.IsValid(e));

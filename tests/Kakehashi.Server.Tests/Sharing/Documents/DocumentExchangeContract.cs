@@ -128,8 +128,9 @@ public abstract class DocumentExchangeContract(ServerFixture server) : DocumentS
     [Fact]
     public async Task AReferralTheValidatorCannotCheck_IsRefusedClearly_AndNothingIsStored()
     {
-        // The guide's NoEntry example (text-only sections) makes Firely.Fhir.Validation 3.6 fail
-        // inside its slicing: the server answers 422 saying so, not 500, and stores nothing.
+        // The guide's NoEntry example has no Observation, and Firely.Fhir.Validation 3.6 fails on the
+        // empty entry:observation slice (which the Bundle profile reslices): the server answers 422
+        // saying so, not 500, and stores nothing.
         using var world = await SetUpAsync();
         var document = DocumentData.Referral(world.RecipientCode, example: "jp-clins/Bundle-Bundle-CLINS-Referral-NoEntry-Example-01.json");
         var refused = await (await SubmitAsync(world.Sender, world.Patient, document)).ExpectAsync(HttpStatusCode.UnprocessableEntity);
