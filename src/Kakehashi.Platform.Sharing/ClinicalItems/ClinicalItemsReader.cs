@@ -40,7 +40,10 @@ public sealed class ClinicalItemsReader(IResourceStore store, ClinicalItemIndex 
         {
             foreach (var chunk in type.Select(i => i.Id).Distinct(StringComparer.Ordinal).Chunk(500))
             {
-                var query = parser.Parse(type.Key, [new("_id", string.Join(",", chunk))], lenient: false) with { Count = chunk.Length };
+                // Sorted by id: under the default sort (_lastUpdated) SQLite walks the type's whole
+                // last-updated index and filters by id — 100 ms instead of 20 for 200 ids among
+                // 140,000 Observations, growing with the population.
+                var query = parser.Parse(type.Key, [new("_id", string.Join(",", chunk)), new("_sort", "_id")], lenient: false) with { Count = chunk.Length };
                 var page = transaction is null ? await store.SearchAsync(query, cancellationToken) : await transaction.SearchAsync(query, cancellationToken);
                 foreach (var stored in page.Matches)
                 {
